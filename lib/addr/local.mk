@@ -1,0 +1,1 @@
+# lib/addr: sources of this layer (see the files' header comments).

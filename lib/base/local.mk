@@ -1,0 +1,6 @@
+# lib/base: memory, strings, arenas and logging; depends on libc only.
+libsendwell_a_SOURCES += \
+	base/xalloc.c base/xalloc.h \
+	base/dstr.c base/dstr.h \
+	base/pool.c base/pool.h \
+	base/log.c base/log.h

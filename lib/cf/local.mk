@@ -1,0 +1,1 @@
+# lib/cf: the sendmail.cf reader

@@ -1,0 +1,1 @@
+# lib/io: sources of this layer (see the files' header comments).

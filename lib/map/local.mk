@@ -1,0 +1,1 @@
+# lib/map: sources of this layer (see the files' header comments).

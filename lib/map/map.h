@@ -1,0 +1,81 @@
+/* map: the K-line map layer shared by sendmail (rulesets, aliases),
+ * makemap, praliases and cfcompiler.  A map_registry holds the maps one
+ * loaded config declares; the rule engine looks keys up through
+ * map_lookup(), which applies the map flags (-a -T -f -m -N -O -q -k -v
+ * -z -S -A -D -o ...) exactly as sendmail 8.17 does and rewrites %0..%9 in
+ * the value.  Each map class (hash, btree, text, host, dns, bestmx,
+ * dequote, macro, arith, sequence, switch, stab, user, regex, program,
+ * syslog, implicit, socket, nis-less "null") lives in its own map_<class>.c
+ * and registers a struct map_class. */
+#ifndef SW_MAP_H
+#define SW_MAP_H
+#include <stddef.h>
+#include "base/dstr.h"
+
+/* Lookup status: sendmail's sysexits values. */
+#include <sysexits.h>
+#define MAP_OK		EX_OK		/* found, or cleanly not found */
+#define MAP_TEMPFAIL	EX_TEMPFAIL	/* try again later (-T applies) */
+#define MAP_UNAVAIL	EX_UNAVAILABLE	/* map not usable */
+#define MAP_NOTFOUND	EX_NOHOST	/* host/dns: name does not exist */
+
+typedef struct map map;
+typedef struct map_registry map_registry;
+
+/* What the loaded config lends the map layer.  Macro names are given the
+ * way the config spells them: one character ("j") or a long name without
+ * braces ("client_addr"). */
+struct map_env {
+	void *ctx;
+	const char *(*macro_get)(void *ctx, const char *name);
+	void (*macro_set)(void *ctx, const char *name, const char *value);
+	/* class lookup for maps that need it (may be NULL) */
+	int (*class_has)(void *ctx, const char *cls, const char *word);
+};
+
+map_registry *map_registry_new(const struct map_env *env);
+void map_registry_free(map_registry *reg);
+
+/* map_registry_set_option: options of the config that change how maps
+ * behave: "ServiceSwitchFile", "HostsFile", "ResolverOptions",
+ * "Timeout.resolver.retrans", "Timeout.resolver.retry", "DontProbeInterfaces"
+ * and the like, given by their long names.  Unknown names are ignored. */
+void map_registry_set_option(map_registry *reg, const char *name, const char *value);
+
+/* map_define: one K line, the text after "K" ("access hash -T<TMPF> -o
+ * /etc/mail/access").  Does not open the map.  On error returns NULL and
+ * puts a message (without file:line, which the caller adds) in err. */
+map *map_define(map_registry *reg, const char *kline, dstr *err);
+/* map_define_builtin: the maps sendmail always has (host, dequote, ...)
+ * unless the config declared them itself. */
+void map_define_builtins(map_registry *reg);
+/* map_open_all: open every declared map, as sendmail does after reading
+ * its config.  Maps that fail to open are marked "not open" (optional
+ * maps silently, others with a message in err, one line per map). */
+void map_open_all(map_registry *reg, dstr *err);
+void map_close_all(map_registry *reg);
+
+map *map_find(map_registry *reg, const char *name);
+const char *map_name(const map *m);
+const char *map_class_name(const map *m);
+int map_is_open(const map *m);
+
+/* map_lookup: look key up the way a rule's $( name key $@ args $) does.
+ * args[0..nargs-1] are the $@ arguments (%1..%n; %0 is the key).
+ * Returns a malloc'd value (the map's value, or the key for -m, with
+ * %-substitution and the -a string appended) or NULL when not found.
+ * *status gets MAP_OK, MAP_TEMPFAIL, ... ; on tempfail with -T the
+ * returned value is the -T string appended to the key, as sendmail does. */
+char *map_lookup(map *m, const char *key, const char *const *args, int nargs, int *status);
+
+/* map_lookup_raw: the stored value, without -a or %-rewriting (used by
+ * -bt's /map command, praliases and the alias code). */
+char *map_lookup_raw(map *m, const char *key, int *status);
+
+/* Writing, for newaliases and makemap: open the map's file for
+ * rebuilding (truncate unless append), store pairs, commit. */
+int map_rebuild_begin(map *m, int append, dstr *err);
+int map_rebuild_store(map *m, const char *key, const char *value, dstr *err);
+int map_rebuild_commit(map *m, dstr *err);
+
+#endif

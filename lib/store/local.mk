@@ -1,0 +1,1 @@
+# lib/store: sources of this layer (see the files' header comments).
