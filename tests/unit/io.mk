@@ -1,0 +1,1 @@
+# unit tests of the io layer (add test programs to UNIT_TESTS)

@@ -1,0 +1,1 @@
+# unit tests of the map layer (add test programs to UNIT_TESTS)
