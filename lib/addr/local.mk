@@ -1,1 +1,4 @@
-# lib/addr: sources of this layer (see the files' header comments).
+# lib/addr: address tokenizer (prescan) and address helpers.
+libsendwell_a_SOURCES += \
+	addr/addr_token.c addr/addr_token.h \
+	addr/addr_util.c addr/addr_util.h

@@ -1,0 +1,435 @@
+/* ruleset: ruleset names and numbers, and the rule compiler (see
+ * ruleset.h).  A rule's text is first translated: rule operators become
+ * marker bytes (their meaning kept aside, in order), other $x macros are
+ * expanded; then the address tokenizer cuts the result, and the tokens
+ * are turned into pattern or template elements. */
+#include "config.h"
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/xalloc.h"
+#include "sendmail/ruleset.h"
+#include "sendmail/macro.h"
+
+void
+ruleset_table_init(struct ruleset_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->next_named = MAXRWSETS - 1;
+}
+
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+int
+ruleset_lookup(const struct ruleset_table *t, const char *name)
+{
+	int i;
+
+	if (all_digits(name)) {
+		long n = strtol(name, NULL, 10);
+
+		return n >= 0 && n < MAXRWSETS ? (int)n : -1;
+	}
+	for (i = 0; i < MAXRWSETS; i++)
+		if (t->rs[i].name && strcmp(t->rs[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+ruleset_declare(struct ruleset_table *t, const char *name, int create, dstr *msg)
+{
+	const char *eq = strchr(name, '=');
+	char *base;
+	int n = -1, have_num = 0;
+
+	base = eq ? xstrndup(name, (size_t)(eq - name)) : xstrdup(name);
+	if (eq) {
+		have_num = 1;
+		n = atoi(eq + 1);
+	}
+	if (all_digits(base)) {
+		n = atoi(base);
+		if (n >= MAXNUMRWSETS) {
+			if (msg)
+				dstr_printf(msg, "bad ruleset %d (%d max)\n", n, MAXNUMRWSETS);
+			free(base);
+			return -1;
+		}
+		free(base);
+		return n;
+	}
+	if (have_num) {
+		int old = ruleset_lookup(t, base);
+
+		if (n < 0 || n >= MAXNUMRWSETS) {
+			if (msg)
+				dstr_printf(msg, "bad ruleset %d (%d max)\n", n, MAXNUMRWSETS);
+			free(base);
+			return -1;
+		}
+		if (old >= 0 && old != n && msg)
+			dstr_printf(msg, "%s: ruleset changed value (old %d, new %d)\n",
+			    base, old, n);
+		if (t->rs[n].name && strcmp(t->rs[n].name, base) != 0 && msg)
+			dstr_printf(msg, "%s: ruleset number %d in use by %s\n",
+			    base, n, t->rs[n].name);
+		free((char *)t->rs[n].name);
+		t->rs[n].name = base;
+		return n;
+	}
+	n = ruleset_lookup(t, base);
+	if (n >= 0 || !create) {
+		free(base);
+		return n;
+	}
+	while (t->next_named >= MAXNUMRWSETS && t->rs[t->next_named].name)
+		t->next_named--;
+	if (t->next_named < MAXNUMRWSETS) {
+		if (msg)
+			dstr_printf(msg, "%s: too many named rulesets\n", base);
+		free(base);
+		return -1;
+	}
+	n = t->next_named--;
+	t->rs[n].name = base;
+	return n;
+}
+
+const char *
+ruleset_display_name(const struct ruleset_table *t, int rs, char buf[16])
+{
+	if (rs >= 0 && rs < MAXRWSETS && t->rs[rs].name)
+		return t->rs[rs].name;
+	snprintf(buf, 16, "%d", rs);
+	return buf;
+}
+
+/* One rule operator found while translating rule text. */
+struct rop {
+	char c;			/* the character after '$' */
+	int id;			/* class or macro id for = ~ & */
+	const char *text;	/* how =S prints it */
+};
+
+struct xlate {
+	dstr buf;		/* text with TOK_RULE_MARK for operators */
+	struct rop *ops;
+	size_t nops, capops;
+};
+
+static void
+add_op(struct xlate *x, char c, int id, pool *p)
+{
+	struct rop *o;
+	char text[300];
+
+	if (x->nops == x->capops) {
+		x->capops = x->capops ? x->capops * 2 : 16;
+		x->ops = xreallocarray(x->ops, x->capops, sizeof(*x->ops));
+	}
+	o = &x->ops[x->nops++];
+	o->c = c;
+	o->id = id;
+	if (c == '=' || c == '~' || c == '&') {
+		const char *nm = macro_name(id);
+
+		if (strlen(nm) > 1)
+			snprintf(text, sizeof(text), "$%c{%s}", c, nm);
+		else
+			snprintf(text, sizeof(text), "$%c%s", c, nm);
+	} else
+		snprintf(text, sizeof(text), "$%c", c);
+	o->text = pool_strdup(p, text);
+	dstr_putc(&x->buf, TOK_RULE_MARK);
+}
+
+static void
+translate(const char *s, const struct macro_table *macros, struct xlate *x, pool *p)
+{
+	const char *q;
+	int id;
+
+	while (*s) {
+		if (*s != '$' || s[1] == '\0') {
+			dstr_putc(&x->buf, *s++);
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case '*': case '+': case '-': case '@': case ':': case '#':
+		case '|': case '[': case ']': case '(': case ')': case '>':
+		case '0': case '1': case '2': case '3': case '4':
+		case '5': case '6': case '7': case '8': case '9':
+			add_op(x, *s, 0, p);
+			s++;
+			break;
+		case '=': case '~': case '&':
+			q = s + 1;
+			id = macro_parse_ref(&q);
+			add_op(x, *s, id, p);
+			s = q;
+			break;
+		case '$':
+			dstr_putc(&x->buf, '$');
+			s++;
+			break;
+		default: {
+			/* $x: macro expanded when the config is read */
+			dstr ref = DSTR_INIT;
+
+			q = s;
+			id = macro_parse_ref(&q);
+			dstr_putc(&ref, '$');
+			dstr_append(&ref, s, (size_t)(q - s));
+			if (id != MACRO_NONE)
+				macro_expand(macros, ref.s, &x->buf);
+			dstr_free(&ref);
+			s = q;
+			break;
+		}
+		}
+	}
+}
+
+static const char *
+lower_dup(pool *p, const char *s, size_t len)
+{
+	char *d = pool_strndup(p, s, len);
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		d[i] = (char)tolower((unsigned char)d[i]);
+	return d;
+}
+
+static int
+op_of(char c)
+{
+	switch (c) {
+	case '#': return TOK_CANONNET;
+	case '@': return TOK_CANONHOST;
+	case ':': return TOK_CANONUSER;
+	case '|': return TOK_CONDELSE;
+	case '[': return TOK_HOSTBEGIN;
+	case ']': return TOK_HOSTEND;
+	case '(': return TOK_LOOKUPBEGIN;
+	case ')': return TOK_LOOKUPEND;
+	case '>': return TOK_CALLSUBR;
+	}
+	return TOK_TEXT;
+}
+
+static int
+compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
+    pool *p, dstr *msg)
+{
+	size_t i, k = 0;
+
+	r->lhs = pool_alloc(p, (tl->n + 1) * sizeof(struct pat));
+	for (i = 0; i < tl->n; i++) {
+		struct pat *pt = &r->lhs[r->nlhs++];
+		const struct tok *t = &tl->v[i];
+
+		if (!(t->len == 1 && (unsigned char)t->s[0] == TOK_RULE_MARK)) {
+			pt->kind = P_LIT;
+			pt->s = lower_dup(p, t->s, t->len);
+			pt->len = t->len;
+			pt->text = t->s;
+			continue;
+		}
+		const struct rop *o = &x->ops[k++];
+
+		pt->text = o->text;
+		pt->id = o->id;
+		switch (o->c) {
+		case '*': pt->kind = P_ZANY; r->nvars++; break;
+		case '+': pt->kind = P_ANY; r->nvars++; break;
+		case '-': pt->kind = P_ONE; r->nvars++; break;
+		case '=': pt->kind = P_CLASS; r->nvars++; break;
+		case '~': pt->kind = P_NCLASS; r->nvars++; break;
+		case '@': pt->kind = P_ZERO; break;
+		case '&': pt->kind = P_DEFER; break;
+		default:
+			if (o->c == ':')
+				dstr_printf(msg, "Inappropriate use of $%c on LHS\n", o->c);
+			if (isdigit((unsigned char)o->c)) {
+				/* $n on the left matches the text "$n" */
+				pt->kind = P_LIT;
+				pt->s = pool_strdup(p, o->text);
+				pt->len = 2;
+				break;
+			}
+			pt->kind = P_OP;
+			pt->op = (uint8_t)op_of(o->c);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+compile_rhs(struct ruleset_table *t, struct rule *r, const struct toklist *tl,
+    size_t k, const struct xlate *x, pool *p, dstr *msg)
+{
+	size_t i = 0;
+	int after_call = 0;
+
+	r->rhs = pool_alloc(p, (tl->n + 1) * sizeof(struct tpl));
+	if (tl->n > 0 && tl->v[0].len == 1 &&
+	    (unsigned char)tl->v[0].s[0] == TOK_RULE_MARK &&
+	    (x->ops[k].c == ':' || x->ops[k].c == '@')) {
+		r->prefix = x->ops[k].c;
+		r->prefix_text = x->ops[k].text;
+		k++;
+		i = 1;
+	}
+	int lookup_depth = 0;
+
+	for (; i < tl->n; i++) {
+		struct tpl *tp = &r->rhs[r->nrhs++];
+		const struct tok *tk = &tl->v[i];
+
+		if (!(tk->len == 1 && (unsigned char)tk->s[0] == TOK_RULE_MARK)) {
+			tp->kind = T_LIT;
+			tp->s = tk->s;
+			tp->len = tk->len;
+			tp->text = tk->s;
+			if (after_call) {
+				/* the ruleset a $> calls; a name defined further
+				 * down is resolved by ruleset_resolve_calls() */
+				int rs;
+
+				if (tk->len >= 2 && tk->s[0] == '"' && tk->s[tk->len - 1] == '"') {
+					/* $>"name": the quotes are not part of it */
+					tp->s = pool_strndup(p, tk->s + 1, tk->len - 2);
+					tp->len = tk->len - 2;
+				}
+				rs = ruleset_lookup(t, tp->s);
+				tp->n = rs >= 0 ? rs + 1 : 0;
+				tp->op = 1;	/* marks a call target */
+				after_call = 0;
+			}
+			continue;
+		}
+		const struct rop *o = &x->ops[k++];
+
+		tp->text = o->text;
+		after_call = 0;
+		if (isdigit((unsigned char)o->c)) {
+			tp->kind = T_REPL;
+			tp->n = o->c - '0';
+			if (tp->n == 0 || tp->n > r->nvars)
+				dstr_printf(msg, "replacement $%d out of bounds\n", tp->n);
+		} else if (o->c == '&') {
+			tp->kind = T_DEFER;
+			tp->n = o->id;
+		} else if (op_of(o->c) != TOK_TEXT) {
+			tp->kind = T_OP;
+			tp->op = (uint8_t)op_of(o->c);
+			after_call = (o->c == '>');
+			if (o->c == '(' || o->c == '[') {
+				if (lookup_depth++ > 0)
+					dstr_puts(msg, "cannot nest map lookups\n");
+			} else if ((o->c == ')' || o->c == ']') && lookup_depth > 0)
+				lookup_depth--;
+		} else {
+			/* $* and friends have no meaning on the right */
+			dstr_printf(msg, "Inappropriate use of %s on RHS\n", o->text);
+			tp->kind = T_LIT;
+			tp->s = o->text;
+			tp->len = (uint32_t)strlen(o->text);
+		}
+	}
+	return 0;
+}
+
+int
+rule_compile(struct ruleset_table *t, int rs, const char *lhs,
+    const char *rhs, const struct macro_table *macros,
+    const struct addr_syntax *syn, pool *p, const char *file, int line,
+    dstr *msg)
+{
+	struct xlate xl = { DSTR_INIT, NULL, 0, 0 }, xr = { DSTR_INIT, NULL, 0, 0 };
+	struct toklist tl = { 0 }, tr = { 0 };
+	struct ruleset *set = &t->rs[rs];
+	struct rule r;
+	const char *end;
+	size_t nl;
+
+	memset(&r, 0, sizeof(r));
+	r.file = file;
+	r.line = line;
+	translate(lhs, macros, &xl, p);
+	translate(rhs, macros, &xr, p);
+	addr_tokenize(syn, dstr_cstr(&xl.buf), '\0', TOK_MODE_RULE, p, &tl, &end, NULL);
+	addr_tokenize(syn, dstr_cstr(&xr.buf), '\0', TOK_MODE_RULE, p, &tr, &end, NULL);
+	compile_lhs(&r, &tl, &xl, p, msg);
+	nl = 0;
+	compile_rhs(t, &r, &tr, nl, &xr, p, msg);
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 16;
+		set->rules = xreallocarray(set->rules, set->cap, sizeof(struct rule));
+	}
+	set->rules[set->n++] = r;
+	toklist_free(&tl);
+	toklist_free(&tr);
+	dstr_free(&xl.buf);
+	dstr_free(&xr.buf);
+	free(xl.ops);
+	free(xr.ops);
+	return 0;
+}
+
+void
+ruleset_resolve_calls(struct ruleset_table *t)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < MAXRWSETS; i++)
+		for (k = 0; k < t->rs[i].n; k++) {
+			struct rule *r = &t->rs[i].rules[k];
+
+			for (j = 0; j < r->nrhs; j++) {
+				struct tpl *tp = &r->rhs[j];
+				int rs;
+
+				if (tp->kind != T_LIT || tp->op != 1 || tp->n != 0)
+					continue;
+				rs = ruleset_declare(t, tp->s, 1, NULL);
+				tp->n = rs >= 0 ? rs + 1 : 0;
+			}
+		}
+}
+
+void
+rule_print(const struct rule *r, dstr *out)
+{
+	size_t i;
+
+	dstr_putc(out, 'R');
+	for (i = 0; i < r->nlhs; i++) {
+		dstr_puts(out, r->lhs[i].text);
+		dstr_putc(out, ' ');
+	}
+	dstr_puts(out, "\t\t");
+	if (r->prefix) {
+		dstr_puts(out, r->prefix_text);
+		dstr_putc(out, ' ');
+	}
+	for (i = 0; i < r->nrhs; i++) {
+		dstr_puts(out, r->rhs[i].text);
+		dstr_putc(out, ' ');
+	}
+	dstr_putc(out, '\n');
+}
