@@ -21,6 +21,7 @@
 
 struct tm_state {
 	struct conf *c;
+	int blanksub;		/* BlankSub: joins words in printed addresses */
 	dstr out;
 	pool *pool;
 	int header;		/* /tryflags: H (1) or E (0) */
@@ -351,7 +352,7 @@ cmd_try(struct tm_state *st, const char *p)
 	    st->header ? "header" : "envelope",
 	    st->sender ? "sender" : "recipient", p, mname);
 	free(mname);
-	if (addr_tokenize(&st->c->syntax, p, '\0', TOK_MODE_TEST, st->pool,
+	if (addr_tokenize(&st->c->syntax, p, '\0', TOK_MODE_EXTERNAL, st->pool,
 	    &ws, &end, &err) < 0) {
 		dstr_append(&st->out, dstr_cstr(&err), err.len);
 		goto done;
@@ -375,7 +376,7 @@ cmd_try(struct tm_state *st, const char *p)
 	s = run_ruleset(st, &ws, 4);
 	if (s != EX_OK)
 		status = s;
-	addr_cat(&st->c->syntax, ws.v, ws.n, ' ', &a);
+	addr_cat(&st->c->syntax, ws.v, ws.n, st->blanksub, &a);
 	addr_crack(p, &tmpl);
 	dstr_printf(&st->out, "Rcode = %d, addr = ", status);
 	put_template(&st->out, dstr_cstr(&tmpl), dstr_cstr(&a));
@@ -476,13 +477,13 @@ cmd_parse(struct tm_state *st, const char *p)
 	split_triple(&ws, &mi, &hs, &he, &us, &ue);
 	mname = xstrndup(ws.v[mi].s, ws.v[mi].len);
 	if (hs)
-		addr_cat(&st->c->syntax, &ws.v[hs], he - hs, ' ', &host);
+		addr_cat(&st->c->syntax, &ws.v[hs], he - hs, st->blanksub, &host);
 	if (strcmp(mname, "error") == 0) {
 		dstr msg = DSTR_INIT;
 
 		error_text(&ws, us, ue, &msg);
 		dstr_printf(&st->out, "%s... %s\n", p, dstr_cstr(&msg));
-		addr_cat(&st->c->syntax, &ws.v[us], ue - us, ' ', &u);
+		addr_cat(&st->c->syntax, &ws.v[us], ue - us, st->blanksub, &u);
 		dstr_printf(&st->out, "mailer *error*, host %s, user %s\n",
 		    dstr_cstr(&host), dstr_cstr(&u));
 		dstr_free(&msg);
@@ -506,7 +507,7 @@ cmd_parse(struct tm_state *st, const char *p)
 	if (m->r_env > 0)
 		run_ruleset(st, &user, m->r_env);
 	run_ruleset(st, &user, 4);
-	addr_cat(&st->c->syntax, user.v, user.n, ' ', &u);
+	addr_cat(&st->c->syntax, user.v, user.n, st->blanksub, &u);
 	if (host.len)
 		dstr_printf(&st->out, "mailer %s, host %s, user %s\n", m->name,
 		    dstr_cstr(&host), dstr_cstr(&u));
@@ -669,6 +670,8 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 
 	memset(&st, 0, sizeof(st));
 	st.c = c;
+	st.blanksub = options_get(c->opts, "BlankSub") && *options_get(c->opts, "BlankSub") ?
+	    *options_get(c->opts, "BlankSub") : ' ';
 	dstr_init(&st.out);
 	fputs("ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\n"
 	    "Enter <ruleset> <address>\n", out);
