@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+#include "base/log.h"
 #include "base/xalloc.h"
 #include "cf/cf_reader.h"
 #include "sendmail/conf.h"
@@ -78,6 +79,10 @@ set_operators(struct conf *c)
 		v = ".:@[]";
 	macro_expand(&c->macros, v, &ops);
 	addr_syntax_init(&c->syntax, dstr_cstr(&ops));
+	dstr_clear(&ops);
+	v = options_get(c->opts, "OperatorChars");
+	macro_expand(&c->macros, v ? v : ".:@[]", &ops);
+	addr_syntax_init(&c->int_syntax, dstr_cstr(&ops));
 	dstr_free(&ops);
 }
 
@@ -95,6 +100,18 @@ env_macro_set(void *ctx, const char *name, const char *value)
 	struct conf *c = ctx;
 
 	macro_set_name(&c->macros, name, value);
+}
+
+static void
+env_message(void *ctx, const char *text)
+{
+	struct conf *c = ctx;
+
+	if (c->user_out) {
+		dstr_puts(c->user_out, text);
+		dstr_putc(c->user_out, '\n');
+	} else
+		msg_warn("%s", text);
 }
 
 static int
@@ -361,6 +378,7 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 	env.macro_get = env_macro_get;
 	env.macro_set = env_macro_set;
 	env.class_has = env_class_has;
+	env.message = env_message;
 	c->maps = map_registry_new(&env);
 	predefine(c);
 	identity_init(c, NULL);

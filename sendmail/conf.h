@@ -57,7 +57,10 @@ struct conf {
 	struct macro_table macros;
 	struct class_table *classes;
 	struct options *opts;
-	struct addr_syntax syntax;
+	struct addr_syntax syntax;	/* addresses and rule text */
+	struct addr_syntax int_syntax;	/* map results and $& values: only the
+					 * OperatorChars option counts here,
+					 * not the old $o macro */
 	struct ruleset_table rules;
 	struct mailer *mailers[MAXMAILERS];
 	int nmailers;
@@ -70,6 +73,8 @@ struct conf {
 	int *precedence_vals;
 	size_t nprec;
 	int test_mode;		/* loaded for -bt */
+	dstr *user_out;		/* where messages for the user go while a
+				 * command runs (-bt output); NULL: the log */
 	dstr msgs;		/* warnings from loading, "file: line n: ..." */
 	int nerrors;
 };

@@ -189,7 +189,7 @@ tokenize_into(struct rw_env *env, const char *text, struct toklist *l)
 {
 	const char *end;
 
-	addr_tokenize(&env->conf->syntax, text, '\0', TOK_MODE_INTERNAL,
+	addr_tokenize(&env->conf->int_syntax, text, '\0', TOK_MODE_INTERNAL,
 	    env->pool, l, &end, NULL);
 }
 

@@ -681,7 +681,9 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 		if (fgets(buf, sizeof(buf), in) == NULL)
 			break;
 		st.pool = pool_new();
+		c->user_out = &st.out;
 		testmode_line(&st, buf);
+		c->user_out = NULL;
 		fwrite(dstr_cstr(&st.out), 1, st.out.len, out);
 		dstr_clear(&st.out);
 		pool_free(st.pool);

@@ -14,5 +14,10 @@ int dns_getcanonname(map_registry *reg, dstr *name, int *status);
  * malloc'd names in *mx); returns their number, -1 on failure. */
 int dns_getmxrr(map_registry *reg, const char *host, char ***mx, int *status);
 void dns_free_mx(char **mx, int n);
+/* dns_query_text: records of one type (A, AAAA, MX, TXT, CNAME, PTR, NS,
+ * SRV) for name as text, joined by delim (NULL: the first only), at
+ * most maxrec (0: no limit); returns how many. */
+int dns_query_text(map_registry *reg, const char *name, const char *type,
+    const char *delim, int maxrec, dstr *out, int *status);
 
 #endif

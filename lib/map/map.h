@@ -31,6 +31,8 @@ struct map_env {
 	void (*macro_set)(void *ctx, const char *name, const char *value);
 	/* class lookup for maps that need it (may be NULL) */
 	int (*class_has)(void *ctx, const char *cls, const char *word);
+	/* a message for the user (-bt output, or the log); may be NULL */
+	void (*message)(void *ctx, const char *text);
 };
 
 map_registry *map_registry_new(const struct map_env *env);
@@ -69,13 +71,28 @@ int map_is_open(const map *m);
 char *map_lookup(map *m, const char *key, const char *const *args, int nargs, int *status);
 
 /* map_lookup_raw: the stored value, without -a or %-rewriting (used by
- * -bt's /map command, praliases and the alias code). */
+ * praliases and the alias code). */
 char *map_lookup_raw(map *m, const char *key, int *status);
 
+/* map_registry_env: the environment the registry was made with. */
+const struct map_env *map_registry_env(const map_registry *reg);
+/* map_file: the file (or specification) a map was declared with. */
+const char *map_file(const map *m);
+/* map_each: call fn for every stored pair (hash, btree, text, stab);
+ * returns -1 when the class cannot be listed. */
+int map_each(map *m, void (*fn)(void *arg, const char *key, size_t klen,
+    const char *val, size_t vlen), void *arg);
+
 /* Writing, for newaliases and makemap: open the map's file for
- * rebuilding (truncate unless append), store pairs, commit. */
+ * rebuilding (a new file, put in place by commit, unless append),
+ * store pairs, commit.  map_rebuild_store returns 0, 1 for a duplicate
+ * key kept (see map_set_replace), or -1 on error.  Keys are folded and
+ * given their NUL as the map's flags say. */
 int map_rebuild_begin(map *m, int append, dstr *err);
 int map_rebuild_store(map *m, const char *key, const char *value, dstr *err);
 int map_rebuild_commit(map *m, dstr *err);
+/* map_set_flags: makemap's switches on a map declared for writing:
+ * fold (0 = -f), nul (1 = -N), replace (-r), append (-A). */
+void map_set_write_flags(map *m, int fold, int nul, int replace, int append_dups);
 
 #endif

@@ -1,0 +1,109 @@
+/* alias_file: the aliases text format (see alias_file.h). */
+#include "config.h"
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/xalloc.h"
+#include "map/alias_file.h"
+
+static int
+entry(const char *path, dstr *text, int line,
+    int (*fn)(void *, const char *, const char *, int), void *arg, dstr *err, int *count)
+{
+	char *s = text->s, *colon, *name, *value, *p;
+	int quoted = 0, rc = 0;
+	size_t n;
+
+	/* the name ends at the first colon outside quotes */
+	for (colon = s; *colon; colon++) {
+		if (*colon == '"')
+			quoted = !quoted;
+		else if (*colon == ':' && !quoted)
+			break;
+	}
+	if (*colon != ':') {
+		dstr_printf(err, "%s: line %d: missing colon\n", path, line);
+		return 0;
+	}
+	name = xstrndup(s, (size_t)(colon - s));
+	n = strlen(name);
+	while (n > 0 && isspace((unsigned char)name[n - 1]))
+		name[--n] = '\0';
+	p = name;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0') {
+		dstr_printf(err, "%s: line %d: illegal alias name\n", path, line);
+		free(name);
+		return 0;
+	}
+	value = colon + 1;
+	while (isspace((unsigned char)*value))
+		value++;
+	n = strlen(value);
+	while (n > 0 && isspace((unsigned char)value[n - 1]))
+		value[--n] = '\0';
+	if (*value == '\0') {
+		dstr_printf(err, "%s: line %d: missing value for alias: %s\n", path, line, p);
+		free(name);
+		return 0;
+	}
+	(*count)++;
+	rc = fn(arg, p, value, line);
+	free(name);
+	return rc;
+}
+
+int
+alias_file_read(const char *path,
+    int (*fn)(void *arg, const char *name, const char *value, int line),
+    void *arg, dstr *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	dstr cur = DSTR_INIT;
+	int lineno = 0, start = 0, count = 0, stop = 0;
+
+	if (fp == NULL) {
+		dstr_printf(err, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (!stop && (len = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (line[0] == ' ' || line[0] == '\t') {
+			char *p = line;
+
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == '\0' || *p == '#')
+				continue;
+			if (cur.len == 0) {
+				dstr_printf(err, "%s: line %d: non-continuation line starts with space\n",
+				    path, lineno);
+				continue;
+			}
+			dstr_putc(&cur, ' ');
+			dstr_puts(&cur, p);
+			continue;
+		}
+		if (cur.len)
+			stop = entry(path, &cur, start, fn, arg, err, &count);
+		dstr_clear(&cur);
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		dstr_puts(&cur, line);
+		start = lineno;
+	}
+	if (!stop && cur.len)
+		entry(path, &cur, start, fn, arg, err, &count);
+	free(line);
+	fclose(fp);
+	dstr_free(&cur);
+	return count;
+}
