@@ -1,0 +1,11 @@
+divert(-1)dnl
+#
+# feature/conncontrol.m4 -- FEATURE(conncontrol):
+# limit open connections per client (ClientConn:
+# entries of the access map).  Argument `nodelay' checks at connect time
+# even with delay_checks; a second argument `terminate' answers 421.
+#
+define(`_sw_f_conncontrol', `1')
+define(`_sw_need_A_src', `1')define(`_sw_conn_term', _ARG2_)
+ifelse(_ARG_, `nodelay', `ifdef(`_sw_f_delay_checks', `define(`_sw_conn_at_connect', `1')')')
+divert(0)dnl
