@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "sendmail/alias.h"
 #include "sendmail/conf.h"
 #include "sendmail/debug.h"
 #include "sendmail/identity.h"
@@ -115,6 +116,12 @@ main(int argc, char **argv)
 		if (conf_mailer(c, "local") == NULL)
 			puts("No local mailer defined");
 		rc = testmode_run(c, stdin, stdout);
+		conf_free(c);
+		return rc;
+	case 'i':
+		c = conf_load(a.cf, 0, a.opts, a.nopts);
+		fputs(dstr_cstr(&c->msgs), stdout);
+		rc = aliases_rebuild(c, stdout);
 		conf_free(c);
 		return rc;
 	default:

@@ -13,6 +13,7 @@
 #include "sendmail/conf.h"
 #include "sendmail/debug.h"
 #include "sendmail/mailer.h"
+#include "sendmail/parseaddr.h"
 #include "sendmail/rewrite.h"
 #include "sendmail/testmode.h"
 #include "sendmail/version.h"
@@ -388,68 +389,12 @@ done:
 	dstr_free(&a);
 }
 
-/* split a resolved triple: $# mailer $@ host $: user */
-static void
-split_triple(const struct toklist *ws, size_t *mi, size_t *hs, size_t *he,
-    size_t *us, size_t *ue)
-{
-	size_t i;
-
-	*mi = 1;
-	*hs = *he = *us = *ue = 0;
-	for (i = 2; i < ws->n; i++) {
-		if (ws->v[i].op == TOK_CANONHOST && *hs == 0)
-			*hs = i + 1;
-		else if (ws->v[i].op == TOK_CANONUSER && *us == 0) {
-			if (*hs && *he == 0)
-				*he = i;
-			*us = i + 1;
-		}
-	}
-	if (*hs && *he == 0)
-		*he = *us ? *us - 1 : ws->n;
-	if (*us)
-		*ue = ws->n;
-}
-
-static void
-error_text(const struct toklist *ws, size_t us, size_t ue, dstr *out)
-{
-	dstr raw = DSTR_INIT;
-	const char *p;
-	size_t i;
-
-	for (i = us; i < ue; i++) {
-		if (i > us)
-			dstr_putc(&raw, ' ');
-		if (ws->v[i].op == TOK_TEXT)
-			dstr_append(&raw, ws->v[i].s, ws->v[i].len);
-	}
-	p = dstr_cstr(&raw);
-	/* drop the quotes and the SMTP reply code */
-	for (; *p; p++)
-		if (*p != '"')
-			dstr_putc(out, *p);
-	dstr_free(&raw);
-	p = dstr_cstr(out);
-	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
-	    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '\0')) {
-		char *rest = xstrdup(p[3] ? p + 4 : "");
-
-		dstr_set(out, rest);
-		free(rest);
-	}
-}
-
 static void
 cmd_parse(struct tm_state *st, const char *p)
 {
-	struct toklist ws = { 0 }, user = { 0 };
-	dstr err = DSTR_INIT, tmpl = DSTR_INIT, host = DSTR_INIT, u = DSTR_INIT;
-	const char *end;
-	size_t mi, hs, he, us, ue;
-	struct mailer *m;
-	char *mname;
+	struct rw_env env = rw_env_for(st);
+	struct parsed_addr pa;
+	dstr tmpl = DSTR_INIT;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -462,64 +407,19 @@ cmd_parse(struct tm_state *st, const char *p)
 	dstr_printf(&st->out, "Parsing %s %s address\n",
 	    st->header ? "header" : "envelope",
 	    st->sender ? "sender" : "recipient");
-	if (addr_tokenize(&st->c->syntax, p, '\0', TOK_MODE_EXTERNAL, st->pool,
-	    &ws, &end, &err) < 0 || ws.n == 0) {
-		dstr_append(&st->out, dstr_cstr(&err), err.len);
-		goto done;
+	if (parse_address(&env, p, '\0', &pa, NULL, &st->out) == 0) {
+		if (pa.is_error)
+			dstr_printf(&st->out, "mailer *error*, host %s, user %s\n",
+			    pa.host, pa.user);
+		else if (*pa.host)
+			dstr_printf(&st->out, "mailer %s, host %s, user %s\n",
+			    pa.mailer->name, pa.host, pa.user);
+		else
+			dstr_printf(&st->out, "mailer %s, user %s\n",
+			    pa.mailer->name, pa.user);
 	}
-	dstr_append(&st->out, dstr_cstr(&err), err.len);
-	run_ruleset(st, &ws, 3);
-	run_ruleset(st, &ws, 0);
-	if (ws.n < 2 || ws.v[0].op != TOK_CANONNET) {
-		dstr_printf(&st->out, "%s... buildaddr: no mailer in parsed address\n", p);
-		goto done;
-	}
-	split_triple(&ws, &mi, &hs, &he, &us, &ue);
-	mname = xstrndup(ws.v[mi].s, ws.v[mi].len);
-	if (hs)
-		addr_cat(&st->c->syntax, &ws.v[hs], he - hs, st->blanksub, &host);
-	if (strcmp(mname, "error") == 0) {
-		dstr msg = DSTR_INIT;
-
-		error_text(&ws, us, ue, &msg);
-		dstr_printf(&st->out, "%s... %s\n", p, dstr_cstr(&msg));
-		addr_cat(&st->c->syntax, &ws.v[us], ue - us, st->blanksub, &u);
-		dstr_printf(&st->out, "mailer *error*, host %s, user %s\n",
-		    dstr_cstr(&host), dstr_cstr(&u));
-		dstr_free(&msg);
-		free(mname);
-		goto done;
-	}
-	m = conf_mailer(st->c, mname);
-	if (m == NULL) {
-		dstr_printf(&st->out, "%s... buildaddr: unknown mailer %s\n", p, mname);
-		free(mname);
-		goto done;
-	}
-	free(mname);
-	if (us) {
-		size_t i;
-
-		for (i = us; i < ue; i++)
-			toklist_push(&user, ws.v[i]);
-	}
-	run_ruleset(st, &user, 2);
-	if (m->r_env > 0)
-		run_ruleset(st, &user, m->r_env);
-	run_ruleset(st, &user, 4);
-	addr_cat(&st->c->syntax, user.v, user.n, st->blanksub, &u);
-	if (host.len)
-		dstr_printf(&st->out, "mailer %s, host %s, user %s\n", m->name,
-		    dstr_cstr(&host), dstr_cstr(&u));
-	else
-		dstr_printf(&st->out, "mailer %s, user %s\n", m->name, dstr_cstr(&u));
-done:
-	toklist_free(&ws);
-	toklist_free(&user);
-	dstr_free(&err);
+	parsed_addr_free(&pa);
 	dstr_free(&tmpl);
-	dstr_free(&host);
-	dstr_free(&u);
 }
 
 static void

@@ -88,8 +88,8 @@ alias_file_read(const char *path,
 				    path, lineno);
 				continue;
 			}
-			dstr_putc(&cur, ' ');
-			dstr_puts(&cur, p);
+			/* the line break goes, the continuation's blanks stay */
+			dstr_puts(&cur, line);
 			continue;
 		}
 		if (cur.len)

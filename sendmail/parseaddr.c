@@ -1,0 +1,153 @@
+/* parseaddr: address parsing into mailer triples (see parseaddr.h). */
+#include "config.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include "base/xalloc.h"
+#include "addr/addr_util.h"
+#include "sendmail/parseaddr.h"
+
+void
+parsed_addr_free(struct parsed_addr *pa)
+{
+	free(pa->mailer_name);
+	free(pa->host);
+	free(pa->user);
+	free(pa->error_dsn);
+	free(pa->error_text);
+	memset(pa, 0, sizeof(*pa));
+}
+
+void
+strip_reply_code(const char *in, dstr *out)
+{
+	dstr tmp = DSTR_INIT;
+	const char *p;
+
+	for (p = in; *p; p++)
+		if (*p != '"')
+			dstr_putc(&tmp, *p);
+	p = dstr_cstr(&tmp);
+	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '\0'))
+		p += p[3] ? 4 : 3;
+	dstr_puts(out, p);
+	dstr_free(&tmp);
+}
+
+static int
+blanksub(const struct conf *c)
+{
+	const char *b = options_get(c->opts, "BlankSub");
+
+	return b && *b ? *b : ' ';
+}
+
+/* join tokens [from, to) the way sendmail prints addresses */
+static char *
+join(const struct conf *c, const struct toklist *ws, size_t from, size_t to)
+{
+	dstr d = DSTR_INIT;
+
+	if (to > from)
+		addr_cat(&c->syntax, &ws->v[from], to - from, blanksub(c), &d);
+	return dstr_steal(&d);
+}
+
+/* join words with single spaces (the text of an error) */
+static char *
+join_words(const struct toklist *ws, size_t from, size_t to)
+{
+	dstr d = DSTR_INIT;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		if (i > from)
+			dstr_putc(&d, ' ');
+		if (ws->v[i].op == TOK_TEXT)
+			dstr_append(&d, ws->v[i].s, ws->v[i].len);
+		else
+			dstr_puts(&d, tok_op_name(ws->v[i].op));
+	}
+	return dstr_steal(&d);
+}
+
+int
+parse_address(struct rw_env *env, const char *addr, int delim,
+    struct parsed_addr *out, const char **endp, dstr *msgs)
+{
+	struct conf *c = env->conf;
+	struct toklist ws = { 0 }, user = { 0 };
+	size_t i, hs = 0, he = 0, us = 0;
+	const char *end;
+	int st;
+
+	memset(out, 0, sizeof(*out));
+	if (addr_tokenize(&c->syntax, addr, delim, TOK_MODE_EXTERNAL, env->pool,
+	    &ws, &end, msgs) < 0 || ws.n == 0) {
+		if (endp)
+			*endp = end;
+		toklist_free(&ws);
+		return -1;
+	}
+	if (endp)
+		*endp = end;
+	st = rewrite(env, &ws, 3);
+	if (st == EX_OK)
+		st = rewrite(env, &ws, 0);
+	else
+		rewrite(env, &ws, 0);
+	out->rw_status = st;
+	if (ws.n < 2 || ws.v[0].op != TOK_CANONNET || ws.v[1].op != TOK_TEXT) {
+		if (msgs)
+			dstr_printf(msgs, "%s... buildaddr: no mailer in parsed address\n", addr);
+		toklist_free(&ws);
+		return -1;
+	}
+	out->mailer_name = xstrndup(ws.v[1].s, ws.v[1].len);
+	for (i = 2; i < ws.n; i++) {
+		if (ws.v[i].op == TOK_CANONHOST && hs == 0)
+			hs = i + 1;
+		else if (ws.v[i].op == TOK_CANONUSER && us == 0) {
+			if (hs && he == 0)
+				he = i;
+			us = i + 1;
+		}
+	}
+	if (hs && he == 0)
+		he = us ? us - 1 : ws.n;
+	out->host = hs ? join(c, &ws, hs, he) : xstrdup("");
+	if (strcmp(out->mailer_name, "error") == 0) {
+		char *text = us ? join_words(&ws, us, ws.n) : xstrdup("");
+		dstr t = DSTR_INIT;
+
+		out->is_error = 1;
+		out->error_dsn = xstrdup(out->host);
+		strip_reply_code(text, &t);
+		out->error_text = dstr_steal(&t);
+		out->user = us ? join(c, &ws, us, ws.n) : xstrdup("");
+		if (msgs)
+			dstr_printf(msgs, "%s... %s\n", addr, out->error_text);
+		free(text);
+		toklist_free(&ws);
+		return 0;
+	}
+	out->mailer = conf_mailer(c, out->mailer_name);
+	if (out->mailer == NULL) {
+		if (msgs)
+			dstr_printf(msgs, "%s... buildaddr: unknown mailer %s\n", addr, out->mailer_name);
+		toklist_free(&ws);
+		return -1;
+	}
+	for (i = us; us && i < ws.n; i++)
+		toklist_push(&user, ws.v[i]);
+	rewrite(env, &user, 2);
+	if (out->mailer->r_env > 0)
+		rewrite(env, &user, out->mailer->r_env);
+	rewrite(env, &user, 4);
+	out->user = join(c, &user, 0, user.n);
+	toklist_free(&user);
+	toklist_free(&ws);
+	return 0;
+}
