@@ -411,6 +411,8 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 			if (options_get(c->opts, *o))
 				map_registry_set_option(c->maps, *o, options_get(c->opts, *o));
 	}
+	c->blanksub = options_get(c->opts, "BlankSub") && *options_get(c->opts, "BlankSub") ?
+	    (unsigned char)*options_get(c->opts, "BlankSub") : ' ';
 	ruleset_resolve_calls(&c->rules);
 	mailer_resolve(c);
 	identity_after_cf(c, NULL);

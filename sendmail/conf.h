@@ -62,6 +62,7 @@ struct conf {
 					 * OperatorChars option counts here,
 					 * not the old $o macro */
 	struct ruleset_table rules;
+	int blanksub;		/* BlankSub: joins words in addresses and keys */
 	struct mailer *mailers[MAXMAILERS];
 	int nmailers;
 	struct hdrdef *headers;

@@ -105,10 +105,15 @@ probe_interfaces(struct conf *c, dstr *aka)
 		hp = gethostbyaddr(&sin->sin_addr, sizeof(sin->sin_addr), AF_INET);
 		if (hp == NULL || hp->h_name == NULL)
 			continue;
-		add_w(c, hp->h_name, aka);
-		snprintf(brn, sizeof(brn), "[%s]", hp->h_name);
-		class_add(c->classes, 'w', brn);
+		/* a name new to class w comes with its bracketed form */
+		if (!in_w(c, hp->h_name)) {
+			add_w(c, hp->h_name, aka);
+			snprintf(brn, sizeof(brn), "[%s]", hp->h_name);
+			class_add(c->classes, 'w', brn);
+		}
 		for (pp = hp->h_aliases; pp && *pp; pp++) {
+			if (in_w(c, *pp))
+				continue;
 			add_w(c, *pp, aka);
 			snprintf(brn, sizeof(brn), "[%s]", *pp);
 			class_add(c->classes, 'w', brn);

@@ -194,6 +194,7 @@ mailer_define(struct conf *c, const char *name, char **fields,
 {
 	struct mailer *m = new_mailer(name);
 	size_t i;
+	int eol_given = 0;
 
 	m->file = (char *)file;
 	m->line = line;
@@ -226,7 +227,7 @@ mailer_define(struct conf *c, const char *name, char **fields,
 		case 'F': set_flags(m, v); break;
 		case 'S': set_rulesets(c, v, &m->s_env, &m->s_hdr, &m->s_env_name, &m->s_hdr_name); break;
 		case 'R': set_rulesets(c, v, &m->r_env, &m->r_hdr, &m->r_env_name, &m->r_hdr_name); break;
-		case 'E': free(m->eol); m->eol = unescape_eol(v); break;
+		case 'E': free(m->eol); m->eol = unescape_eol(v); eol_given = 1; break;
 		case 'A': free(m->argv); m->argv = xstrdup(v); break;
 		case 'M': m->maxsize = atol(v); break;
 		case 'm': m->maxmsgs = atoi(v); break;
@@ -263,6 +264,14 @@ mailer_define(struct conf *c, const char *name, char **fields,
 		mailer_free(m);
 		return -1;
 	}
+	/* LMTP (F=z) talks with CRLF line ends unless E= says otherwise */
+	if (m->flags['z'] && !eol_given) {
+		free(m->eol);
+		m->eol = xstrdup("\r\n");
+	}
+	/* the prog mailer runs one program per recipient */
+	if (strcmp(m->name, "prog") == 0)
+		m->flags['m'] = 0;
 	if (strcmp(m->path, "[IPC]") == 0 && m->mtype == NULL) {
 		m->mtype = xstrdup("dns");
 		m->atype = xstrdup("rfc822");

@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include "base/xalloc.h"
 #include "addr/addr_util.h"
+#include "sendmail/mailer.h"
 #include "sendmail/parseaddr.h"
 
 void
@@ -30,19 +32,36 @@ strip_reply_code(const char *in, dstr *out)
 			dstr_putc(&tmp, *p);
 	p = dstr_cstr(&tmp);
 	if (isdigit((unsigned char)p[0]) && isdigit((unsigned char)p[1]) &&
-	    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '\0'))
+	    isdigit((unsigned char)p[2]) && (p[3] == ' ' || p[3] == '\0')) {
+		const char *q;
+
 		p += p[3] ? 4 : 3;
+		/* and an enhanced status code after it */
+		q = p;
+		if (isdigit((unsigned char)*q) && q[1] == '.') {
+			q += 2;
+			while (isdigit((unsigned char)*q))
+				q++;
+			if (*q == '.') {
+				q++;
+				while (isdigit((unsigned char)*q))
+					q++;
+				if (*q == ' ' || *q == '\0')
+					p = *q ? q + 1 : q;
+			}
+		}
+	}
 	dstr_puts(out, p);
 	dstr_free(&tmp);
 }
 
-static int
-blanksub(const struct conf *c)
+static void
+lower(char *s)
 {
-	const char *b = options_get(c->opts, "BlankSub");
-
-	return b && *b ? *b : ' ';
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
 }
+
 
 /* join tokens [from, to) the way sendmail prints addresses */
 static char *
@@ -51,25 +70,18 @@ join(const struct conf *c, const struct toklist *ws, size_t from, size_t to)
 	dstr d = DSTR_INIT;
 
 	if (to > from)
-		addr_cat(&c->syntax, &ws->v[from], to - from, blanksub(c), &d);
+		addr_cat(&c->syntax, &ws->v[from], to - from, c->blanksub, &d);
 	return dstr_steal(&d);
 }
 
-/* join words with single spaces (the text of an error) */
+/* join tokens with blanks between words (the text of an error) */
 static char *
-join_words(const struct toklist *ws, size_t from, size_t to)
+join_words(const struct conf *c, const struct toklist *ws, size_t from, size_t to)
 {
 	dstr d = DSTR_INIT;
-	size_t i;
 
-	for (i = from; i < to; i++) {
-		if (i > from)
-			dstr_putc(&d, ' ');
-		if (ws->v[i].op == TOK_TEXT)
-			dstr_append(&d, ws->v[i].s, ws->v[i].len);
-		else
-			dstr_puts(&d, tok_op_name(ws->v[i].op));
-	}
+	if (to > from)
+		addr_cat(&c->syntax, &ws->v[from], to - from, ' ', &d);
 	return dstr_steal(&d);
 }
 
@@ -119,14 +131,14 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 		he = us ? us - 1 : ws.n;
 	out->host = hs ? join(c, &ws, hs, he) : xstrdup("");
 	if (strcmp(out->mailer_name, "error") == 0) {
-		char *text = us ? join_words(&ws, us, ws.n) : xstrdup("");
+		char *text = us ? join_words(c, &ws, us, ws.n) : xstrdup("");
 		dstr t = DSTR_INIT;
 
 		out->is_error = 1;
 		out->error_dsn = xstrdup(out->host);
 		strip_reply_code(text, &t);
 		out->error_text = dstr_steal(&t);
-		out->user = us ? join(c, &ws, us, ws.n) : xstrdup("");
+		out->user = xstrdup(text);
 		if (msgs)
 			dstr_printf(msgs, "%s... %s\n", addr, out->error_text);
 		free(text);
@@ -135,10 +147,41 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 	}
 	out->mailer = conf_mailer(c, out->mailer_name);
 	if (out->mailer == NULL) {
+		/* sendmail turns it into an error with no text */
 		if (msgs)
-			dstr_printf(msgs, "%s... buildaddr: unknown mailer %s\n", addr, out->mailer_name);
+			dstr_printf(msgs, "buildaddr: unknown mailer %s\n", out->mailer_name);
+		out->is_error = 1;
+		free(out->host);
+		out->host = xstrdup("");
+		out->user = xstrdup("");
+		out->error_text = xstrdup("");
 		toklist_free(&ws);
-		return -1;
+		return 0;
+	}
+	/* F=@: a user beginning with "@" loses it (and skips ruleset 5) */
+	if (us && us < ws.n && mailer_has_flag(out->mailer, '@') &&
+	    ws.v[us].op == TOK_TEXT && strcmp(ws.v[us].s, "@") == 0)
+		us++;
+	/* a local mailer with F=|, F=/ or F=: hands "|program", "/file" and
+	 * ":include:file" to the prog, *file* and *include* mailers */
+	if (us && us < ws.n && ws.v[us].op == TOK_TEXT && strcmp(out->mailer->name, "local") == 0) {
+		const struct mailer *alt = NULL;
+
+		if (ws.v[us].s[0] == '|' && mailer_has_flag(out->mailer, '|'))
+			alt = conf_mailer(c, "prog");
+		else if (ws.v[us].s[0] == '/' && mailer_has_flag(out->mailer, '/'))
+			alt = conf_mailer(c, "*file*");
+		else if (ws.v[us].s[0] == ':' && mailer_has_flag(out->mailer, ':') && us + 2 < ws.n &&
+		    strcasecmp(ws.v[us + 1].s, "include") == 0 &&
+		    ws.v[us + 2].op == TOK_TEXT && strcmp(ws.v[us + 2].s, ":") == 0) {
+			out->mailer = conf_mailer(c, "*include*");
+			out->user = join(c, &ws, us + 3, ws.n);
+			lower(out->host);
+			toklist_free(&ws);
+			return out->mailer ? 0 : -1;
+		}
+		if (alt)
+			out->mailer = alt;
 	}
 	for (i = us; us && i < ws.n; i++)
 		toklist_push(&user, ws.v[i]);
@@ -147,6 +190,12 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 		rewrite(env, &user, out->mailer->r_env);
 	rewrite(env, &user, 4);
 	out->user = join(c, &user, 0, user.n);
+	/* host names are case-blind; user names too unless F=u */
+	lower(out->host);
+	if (!mailer_has_flag(out->mailer, 'u'))
+		lower(out->user);
+	if (st == EX_TEMPFAIL && msgs)
+		dstr_printf(msgs, "%s... Transient parse error -- message queued for future delivery\n", addr);
 	toklist_free(&user);
 	toklist_free(&ws);
 	return 0;

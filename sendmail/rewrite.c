@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sysexits.h>
 #include "base/xalloc.h"
+#include "addr/addr_util.h"
 #include "sendmail/rewrite.h"
 
 struct binding {
@@ -194,18 +195,20 @@ tokenize_into(struct rw_env *env, const char *text, struct toklist *l)
 }
 
 static void
-build_rhs(struct rw_env *env, const struct rule *r, const struct tok *v,
+build_rhs(struct rw_env *env, struct rule *r, const struct tok *v,
     const struct binding *b, struct toklist *out)
 {
 	size_t i, k;
 
 	out->n = 0;
 	for (i = 0; i < r->nrhs; i++) {
-		const struct tpl *t = &r->rhs[i];
+		struct tpl *t = &r->rhs[i];
 		struct tok tk;
 
 		switch (t->kind) {
 		case T_LIT:
+			if (t->op == 1 && t->n > 0)
+				t->ran = 1;
 			tk.s = t->s;
 			tk.len = t->len;
 			tk.op = TOK_TEXT;
@@ -294,10 +297,12 @@ do_lookups(struct rw_env *env, struct toklist *l)
 			;
 		for (m = 0; m < 10; m++)
 			dstr_init(&argbuf[m]);
-		/* key, then $@ arguments, then $: default */
+		/* key, then $@ arguments, then $: default; words are joined
+		 * with BlankSub as sendmail joins addresses */
 		for (keyend = j; keyend < e && l->v[keyend].op != TOK_CANONHOST &&
 		    l->v[keyend].op != TOK_CANONUSER; keyend++)
-			tok_join(&key, &l->v[keyend], 1);
+			;
+		addr_cat(&env->conf->syntax, &l->v[j], keyend - j, env->conf->blanksub, &key);
 		for (m = keyend; (size_t)m < e; ) {
 			if (l->v[m].op == TOK_CANONUSER) {
 				has_default = 1;
@@ -305,11 +310,13 @@ do_lookups(struct rw_env *env, struct toklist *l)
 				break;
 			}
 			if (l->v[m].op == TOK_CANONHOST && nargs < 9) {
-				size_t a = (size_t)m + 1;
+				size_t a = (size_t)m + 1, a0 = a;
 
 				while (a < e && l->v[a].op != TOK_CANONHOST &&
 				    l->v[a].op != TOK_CANONUSER)
-					tok_join(&argbuf[nargs], &l->v[a++], 1);
+					a++;
+				addr_cat(&env->conf->syntax, &l->v[a0], a - a0,
+				    env->conf->blanksub, &argbuf[nargs]);
 				nargs++;
 				m = (int)a;
 				continue;
@@ -414,7 +421,7 @@ trace(struct rw_env *env, int rs, const char *what, const struct toklist *ws)
 static int
 rewrite_depth(struct rw_env *env, struct toklist *ws, int rs, int depth)
 {
-	const struct ruleset *set;
+	struct ruleset *set;
 	struct matcher m;
 	struct toklist next = { 0 };
 	struct binding bind[64];
@@ -439,7 +446,7 @@ rewrite_depth(struct rw_env *env, struct toklist *ws, int rs, int depth)
 	m.b = bind;
 	dstr_init(&m.phrase);
 	while (ri < set->n) {
-		const struct rule *r = &set->rules[ri];
+		struct rule *r = &set->rules[ri];
 		int st;
 
 		if (ws->n > 0 && ws->v[0].op == TOK_CANONNET)

@@ -317,6 +317,8 @@ compile_rhs(struct ruleset_table *t, struct rule *r, const struct toklist *tl,
 				}
 				rs = ruleset_lookup(t, tp->s);
 				tp->n = rs >= 0 ? rs + 1 : 0;
+				/* =S shows the name as written until the rule
+				 * first runs (see build_rhs in rewrite.c) */
 				tp->op = 1;	/* marks a call target */
 				after_call = 0;
 			}
@@ -406,7 +408,7 @@ ruleset_resolve_calls(struct ruleset_table *t)
 
 				if (tp->kind != T_LIT || tp->op != 1 || tp->n != 0)
 					continue;
-				rs = ruleset_declare(t, tp->s, 1, NULL);
+				rs = ruleset_lookup(t, tp->s);
 				tp->n = rs >= 0 ? rs + 1 : 0;
 			}
 		}
@@ -428,7 +430,9 @@ rule_print(const struct rule *r, dstr *out)
 		dstr_putc(out, ' ');
 	}
 	for (i = 0; i < r->nrhs; i++) {
-		dstr_puts(out, r->rhs[i].text);
+		const struct tpl *tp = &r->rhs[i];
+
+		dstr_puts(out, tp->kind == T_LIT && tp->op == 1 && tp->ran ? tp->s : tp->text);
 		dstr_putc(out, ' ');
 	}
 	dstr_putc(out, '\n');

@@ -49,6 +49,8 @@ struct tpl {
 	const char *s;
 	uint32_t len;
 	const char *text;	/* as printed by =S */
+	int ran;		/* a $> target that has been called: sendmail
+				 * then shows it by its bare name */
 };
 
 struct rule {
@@ -95,7 +97,8 @@ int rule_compile(struct ruleset_table *t, int rs, const char *lhs,
     dstr *msg);
 
 /* ruleset_resolve_calls: after the whole config is read, give every
- * $>name its ruleset number (creating names never defined). */
+ * $>name its ruleset number; names never defined stay unresolved (a
+ * call to them is reported when it runs). */
 void ruleset_resolve_calls(struct ruleset_table *t);
 
 /* rule_print: the rule as -bt's =S shows it. */

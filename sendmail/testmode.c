@@ -176,10 +176,14 @@ cmd_equal(struct tm_state *st, const char *p)
 	switch (p[1]) {
 	case 'S':
 		p += 2;
-		while (isspace((unsigned char)*p))
-			p++;
-		rs = parse_ruleset(st, p, &end);
-		if (rs < 0 || (!st->c->rules.rs[rs].defined && st->c->rules.rs[rs].n == 0)) {
+		{
+			const char *q = p;
+
+			while (isspace((unsigned char)*q))
+				q++;
+			rs = parse_ruleset(st, q, &end);
+		}
+		if (rs < 0) {
 			dstr_printf(&st->out, "Undefined ruleset %s\n", p);
 			return;
 		}
@@ -231,7 +235,8 @@ run_list(struct tm_state *st, const char *list, struct toklist *ws)
 			dstr_printf(&st->out, "Undefined ruleset %s\n", p);
 			return;
 		}
-		snprintf(name, sizeof(name), "%.*s", (int)(end - p), p);
+		/* sendmail names the ruleset by the rest of the list */
+		snprintf(name, sizeof(name), "%s", p);
 		status = run_ruleset(st, ws, rs);
 		if (status != EX_OK)
 			dstr_printf(&st->out, "== Ruleset %s (%d) status %d\n", name, rs, status);
@@ -408,9 +413,11 @@ cmd_parse(struct tm_state *st, const char *p)
 	    st->header ? "header" : "envelope",
 	    st->sender ? "sender" : "recipient");
 	if (parse_address(&env, p, '\0', &pa, NULL, &st->out) == 0) {
-		if (pa.is_error)
+		if (pa.is_error && *pa.host)
 			dstr_printf(&st->out, "mailer *error*, host %s, user %s\n",
 			    pa.host, pa.user);
+		else if (pa.is_error)
+			dstr_printf(&st->out, "mailer *error*, user %s\n", pa.user);
 		else if (*pa.host)
 			dstr_printf(&st->out, "mailer %s, host %s, user %s\n",
 			    pa.mailer->name, pa.host, pa.user);
@@ -445,13 +452,13 @@ cmd_map(struct tm_state *st, const char *p)
 	else if (!map_is_open(mp))
 		dstr_printf(&st->out, "Map named \"%s\" not open\n", name);
 	else {
-		val = map_lookup(mp, p, NULL, 0, &status);
+		/* messages of the lookup itself come in the middle */
+		dstr_printf(&st->out, "map_lookup: %s (%s) ", name, p);
+		val = map_lookup_verbatim(mp, p, &status);
 		if (val)
-			dstr_printf(&st->out, "map_lookup: %s (%s) returns %s (%d)\n",
-			    name, p, val, status);
+			dstr_printf(&st->out, "returns %s (%d)\n", val, status);
 		else
-			dstr_printf(&st->out, "map_lookup: %s (%s) no match (%d)\n",
-			    name, p, status);
+			dstr_printf(&st->out, "no match (%d)\n", status);
 		free(val);
 	}
 	free(name);
@@ -487,7 +494,7 @@ cmd_mx(struct tm_state *st, const char *p)
 		return;
 	}
 	n = dns_getmxrr(st->c->maps, host, &mx, &status);
-	dstr_printf(&st->out, "getmxrr(%s) returns %d value(s):\n", host, n < 0 ? 0 : n);
+	dstr_printf(&st->out, "getmxrr(%s) returns %d value(s):\n", host, n);
 	for (i = 0; i < n; i++)
 		dstr_printf(&st->out, "\t%s\n", mx[i]);
 	dns_free_mx(mx, n);
@@ -570,8 +577,7 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 
 	memset(&st, 0, sizeof(st));
 	st.c = c;
-	st.blanksub = options_get(c->opts, "BlankSub") && *options_get(c->opts, "BlankSub") ?
-	    *options_get(c->opts, "BlankSub") : ' ';
+	st.blanksub = c->blanksub;
 	dstr_init(&st.out);
 	fputs("ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\n"
 	    "Enter <ruleset> <address>\n", out);

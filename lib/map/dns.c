@@ -125,7 +125,9 @@ dns_canon(const map_registry *reg, const char *name, dstr *canon)
 		}
 	}
 	res_nclose(&rs);
-	return herr == TRY_AGAIN || herr == NO_RECOVERY ? -1 : 0;
+	/* only a server that did not answer defers; a name that cannot
+	 * even be asked for (empty labels) is simply not found */
+	return herr == TRY_AGAIN ? -1 : 0;
 }
 
 int
@@ -201,15 +203,20 @@ dns_getmxrr(map_registry *reg, const char *host, char ***out, int *status)
 
 	*out = NULL;
 	*status = MAP_OK;
+	/* without DNS in the service switch there are no MX records */
+	if (!service_switch_has(reg, "hosts", "dns"))
+		return 0;
 	if (resolver(reg, &rs) != 0) {
 		*status = MAP_TEMPFAIL;
 		return -1;
 	}
 	len = res_nsearch(&rs, host, ns_c_in, ns_t_mx, ans, sizeof(ans));
 	if (len < 0) {
-		*status = rs.res_h_errno == TRY_AGAIN ? MAP_TEMPFAIL : MAP_NOTFOUND;
+		int tmp = rs.res_h_errno == TRY_AGAIN;
+
+		*status = tmp ? MAP_TEMPFAIL : MAP_NOTFOUND;
 		res_nclose(&rs);
-		return 0;
+		return tmp ? -1 : 0;
 	}
 	if (ns_initparse(ans, len, &msg) == 0) {
 		for (k = 0; k < ns_msg_count(msg, ns_s_an) && n < 64; k++) {

@@ -66,6 +66,7 @@ map_registry_free(map_registry *reg)
 	for (i = 0; i < reg->n; i++)
 		map_free(reg->maps[i]);
 	free(reg->maps);
+	map_host_cache_free(reg);
 	free(reg->service_switch);
 	free(reg->hosts_file);
 	free(reg->resolver_options);
@@ -141,6 +142,27 @@ map_parse_args(map *m, char *args, dstr *err)
 		for (end = p; *end && !isspace((unsigned char)*end); end++)
 			;
 		w = xstrndup(p, (size_t)(end - p));
+		if (w[1] && w[2] == '\0' && strchr("RBZ", w[1])) {
+			/* the dns class lets these take their value from the
+			 * next word ("-R A") */
+			char *v = end, *ve;
+
+			while (isspace((unsigned char)*v))
+				v++;
+			for (ve = v; *ve && !isspace((unsigned char)*ve); ve++)
+				;
+			if (ve > v && *v != '-') {
+				char *nw = xmalloc(3 + (size_t)(ve - v) + 1);
+
+				nw[0] = '-';
+				nw[1] = w[1];
+				memcpy(nw + 2, v, (size_t)(ve - v));
+				nw[2 + (ve - v)] = '\0';
+				free(w);
+				w = nw;
+				end = ve;
+			}
+		}
 		switch (w[1]) {
 		case 'A': m->flags |= MF_APPEND; break;
 		case 'a': free(m->app); m->app = flag_value(w); break;
@@ -270,9 +292,9 @@ map_define(map_registry *reg, const char *kline, dstr *err)
 void
 map_define_builtins(map_registry *reg)
 {
-	static const char *const builtins[] = {
-		"host host", "dequote dequote", "arith arith", "macro macro", NULL
-	};
+	/* sendmail itself only has the host map ($[ $]); configs declare
+	 * the others they use */
+	static const char *const builtins[] = { "host host", NULL };
 	const char *const *b;
 	dstr err = DSTR_INIT;
 
@@ -420,10 +442,11 @@ map_rewrite(const map *m, const char *value, size_t len, const char *key,
 	return dstr_steal(&d);
 }
 
-/* lookup: the full path; the value is rewritten unless raw */
+/* lookup: the full path; the value is rewritten unless raw; the key is
+ * dequoted when the map wants it (rule lookups) and dequote is set */
 static char *
 lookup(map *m, const char *key, const char *const *args, int nargs,
-    int *status, int raw)
+    int *status, int raw, int dequote)
 {
 	char *k, *val, *out;
 
@@ -441,10 +464,11 @@ lookup(map *m, const char *key, const char *const *args, int nargs,
 		}
 		dstr_free(&err);
 	}
-	k = (m->flags & MF_KEEPQUOTES) ? xstrdup(key) : strip_quotes(key);
+	k = (!dequote || (m->flags & MF_KEEPQUOTES)) ? xstrdup(key) : strip_quotes(key);
 	val = m->cls->lookup(m, k, args, nargs, status);
 	if (val == NULL) {
-		if (*status == MAP_TEMPFAIL && m->tapp != NULL && !raw) {
+		/* -T: rules (not /map) see the key with the -T text */
+		if (*status == MAP_TEMPFAIL && m->tapp != NULL && dequote) {
 			dstr d = DSTR_INIT;
 
 			dstr_puts(&d, key);
@@ -471,19 +495,25 @@ lookup(map *m, const char *key, const char *const *args, int nargs,
 char *
 map_lookup(map *m, const char *key, const char *const *args, int nargs, int *status)
 {
-	return lookup(m, key, args, nargs, status, 0);
+	return lookup(m, key, args, nargs, status, 0, 1);
+}
+
+char *
+map_lookup_verbatim(map *m, const char *key, int *status)
+{
+	return lookup(m, key, NULL, 0, status, 0, 0);
 }
 
 char *
 map_lookup_in(map *m, const char *key, const char *const *args, int nargs, int *status)
 {
-	return lookup(m, key, args, nargs, status, 0);
+	return lookup(m, key, args, nargs, status, 0, 0);
 }
 
 char *
 map_lookup_raw(map *m, const char *key, int *status)
 {
-	return lookup(m, key, NULL, 0, status, 1);
+	return lookup(m, key, NULL, 0, status, 1, 0);
 }
 
 int

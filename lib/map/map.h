@@ -62,13 +62,18 @@ const char *map_name(const map *m);
 const char *map_class_name(const map *m);
 int map_is_open(const map *m);
 
-/* map_lookup: look key up the way a rule's $( name key $@ args $) does.
+/* map_lookup: look key up the way a rule's $( name key $@ args $) does:
+ * quotes and backslashes are taken out of the key unless -q.
  * args[0..nargs-1] are the $@ arguments (%1..%n; %0 is the key).
  * Returns a malloc'd value (the map's value, or the key for -m, with
  * %-substitution and the -a string appended) or NULL when not found.
  * *status gets MAP_OK, MAP_TEMPFAIL, ... ; on tempfail with -T the
  * returned value is the -T string appended to the key, as sendmail does. */
 char *map_lookup(map *m, const char *key, const char *const *args, int nargs, int *status);
+
+/* map_lookup_verbatim: as map_lookup, but the key is used as given, not
+ * dequoted (-bt's /map command). */
+char *map_lookup_verbatim(map *m, const char *key, int *status);
 
 /* map_lookup_raw: the stored value, without -a or %-rewriting (used by
  * praliases and the alias code). */

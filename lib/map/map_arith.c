@@ -1,24 +1,19 @@
 /* map_arith: the arith class: $(arith op $@ x $@ y $) with op one of
  * + - * / % (integers) or l = (comparisons giving TRUE or FALSE).
- * Bad operands or operators, and division by zero, are no match. */
+ * Unknown operators and division by zero are no match; missing
+ * arguments a configuration error. */
 #include "config.h"
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "base/xalloc.h"
 #include "map/map_impl.h"
 
-static int
-number(const char *s, long *out)
+/* operands are read as atoi() reads them: "" and junk count as 0 */
+static long
+number(const char *s)
 {
-	char *end;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return *end == '\0' && errno == 0;
+	return s ? strtol(s, NULL, 10) : 0;
 }
 
 static char *
@@ -28,10 +23,12 @@ arith_lookup(map *m, const char *key, const char *const *args, int nargs, int *s
 	char buf[32];
 
 	(void)m;
-	if (nargs < 2 || !number(args[0], &x) || !number(args[1], &y) || key[0] == '\0' || key[1] != '\0') {
+	if (nargs < 2 || key[0] == '\0' || key[1] != '\0') {
 		*status = EX_CONFIG;
 		return NULL;
 	}
+	x = number(args[0]);
+	y = number(args[1]);
 	switch (key[0]) {
 	case '+': r = x + y; break;
 	case '-': r = x - y; break;

@@ -1,8 +1,12 @@
 /* map_host: the host class ($[ $]: canonical names, and names for
  * [address] literals), the bestmx class (the best MX host of a domain)
- * and the dns class (records of the type -R gives). */
+ * and the dns class (records of the type -R gives).  Host answers are
+ * kept for the life of the process, as sendmail keeps them; a deferred
+ * answer is reported as a name server timeout each time it is used
+ * again, and the first time when the answer came from DNS. */
 #include "config.h"
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -12,6 +16,63 @@
 #include "base/xalloc.h"
 #include "map/dns.h"
 #include "map/map_impl.h"
+
+struct host_entry {
+	char *key;		/* lower case */
+	char *name;		/* canonical name, or NULL */
+	int status;
+	struct host_entry *next;
+};
+
+struct host_cache {
+	struct host_entry *head;
+};
+
+void
+map_host_cache_free(map_registry *reg)
+{
+	struct host_entry *e, *n;
+
+	if (reg->host_cache == NULL)
+		return;
+	for (e = reg->host_cache->head; e; e = n) {
+		n = e->next;
+		free(e->key);
+		free(e->name);
+		free(e);
+	}
+	free(reg->host_cache);
+	reg->host_cache = NULL;
+}
+
+static struct host_entry *
+cache_find(map_registry *reg, const char *key)
+{
+	struct host_entry *e;
+
+	if (reg->host_cache == NULL)
+		return NULL;
+	for (e = reg->host_cache->head; e; e = e->next)
+		if (strcasecmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+cache_add(map_registry *reg, const char *key, const char *name, int status)
+{
+	struct host_entry *e = xcalloc(1, sizeof(*e));
+
+	if (reg->host_cache == NULL)
+		reg->host_cache = xcalloc(1, sizeof(struct host_cache));
+	e->key = xstrdup(key);
+	for (char *p = e->key; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	e->name = name ? xstrdup(name) : NULL;
+	e->status = status;
+	e->next = reg->host_cache->head;
+	reg->host_cache->head = e;
+}
 
 /* with_dot: a found name ends in a dot, unless -a gives its own end */
 static char *
@@ -25,50 +86,79 @@ with_dot(const map *m, const char *name)
 	return dstr_steal(&d);
 }
 
-static char *
-reverse(const map *m, const char *key, int *status)
+/* uses_dns: the service switch sends host lookups to DNS */
+static int
+uses_dns(const map *m)
+{
+	return service_switch_has(m->reg, "hosts", "dns");
+}
+
+/* reverse: the name of an [address] literal; *name gets it bare */
+static int
+reverse(const map *m, const char *key, int *status, dstr *name)
 {
 	char addr[INET6_ADDRSTRLEN + 8];
 	size_t n = strlen(key);
 	unsigned char bin[16];
 	struct hostent *hp = NULL;
 
-	if (n < 3 || n - 2 >= sizeof(addr)) {
+	if (n < 2) {
 		*status = MAP_NOTFOUND;
-		return NULL;
+		return 0;
 	}
-	memcpy(addr, key + 1, n - 2);
-	addr[n - 2] = '\0';
+	/* the address is what stands between '[' and the first ']' */
+	{
+		const char *close = strchr(key, ']');
+		size_t len = close ? (size_t)(close - key - 1) : n - 1;
+
+		if (len >= sizeof(addr))
+			len = sizeof(addr) - 1;
+		memcpy(addr, key + 1, len);
+		addr[len] = '\0';
+	}
 	if (inet_pton(AF_INET, addr, bin) == 1)
 		hp = gethostbyaddr(bin, 4, AF_INET);
 	else if (strncasecmp(addr, "IPv6:", 5) == 0 && inet_pton(AF_INET6, addr + 5, bin) == 1)
 		hp = gethostbyaddr(bin, 16, AF_INET6);
 	else {
 		*status = MAP_NOTFOUND;
-		return NULL;
+		return 0;
 	}
 	if (hp == NULL || hp->h_name == NULL) {
 		*status = h_errno == TRY_AGAIN ? MAP_TEMPFAIL : MAP_NOTFOUND;
-		return NULL;
+		return 0;
 	}
-	return with_dot(m, hp->h_name);
+	dstr_set(name, hp->h_name);
+	return 1;
 }
 
 static char *
 host_lookup(map *m, const char *key, const char *const *args, int nargs, int *status)
 {
+	struct host_entry *e = cache_find(m->reg, key);
 	dstr name = DSTR_INIT;
 	char *v = NULL;
+	int found;
 
 	(void)args;
 	(void)nargs;
-	if (key[0] == '[' && key[strlen(key) - 1] == ']')
-		return reverse(m, key, status);
-	dstr_set(&name, key);
-	if (dns_getcanonname(m->reg, &name, status))
+	if (e != NULL) {
+		*status = e->status;
+		if (e->status == MAP_TEMPFAIL)
+			map_say(m, "%s: Name server timeout", key);
+		return e->name ? with_dot(m, e->name) : NULL;
+	}
+	if (key[0] == '[')
+		found = reverse(m, key, status, &name);
+	else {
+		dstr_set(&name, key);
+		found = dns_getcanonname(m->reg, &name, status);
+	}
+	if (found)
 		v = with_dot(m, name.s);
-	else if (*status == MAP_TEMPFAIL)
+	else if (*status == MAP_TEMPFAIL && uses_dns(m))
 		map_say(m, "%s: Name server timeout", key);
+	cache_add(m->reg, key, found ? name.s : NULL, found ? MAP_OK : *status);
 	dstr_free(&name);
 	return v;
 }
@@ -82,7 +172,9 @@ bestmx_lookup(map *m, const char *key, const char *const *args, int nargs, int *
 
 	(void)args;
 	(void)nargs;
+	/* like sendmail, bestmx never defers: a failed MX lookup is no match */
 	n = dns_getmxrr(m->reg, key, &mx, status);
+	*status = MAP_OK;
 	if (n <= 0) {
 		dns_free_mx(mx, n);
 		return NULL;

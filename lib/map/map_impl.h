@@ -82,6 +82,7 @@ struct map_registry {
 	char *hosts_file;	/* HostsFile */
 	char *resolver_options;
 	int res_retrans, res_retry;
+	struct host_cache *host_cache;	/* host class results (map_host.c) */
 };
 
 /* the classes */
@@ -106,6 +107,9 @@ void map_say(const map *m, const char *fmt, ...)
  * e.g. {"files", "dns"}; returns their number (at most max). */
 int service_switch_lookup(const map_registry *reg, const char *service,
     char **methods, int max);
+/* service_switch_has: 1 if service lists method ("hosts", "dns") */
+int service_switch_has(const map_registry *reg, const char *service, const char *method);
+void map_host_cache_free(map_registry *reg);
 /* map_lookup_in: a lookup with the full framework on another map (used
  * by sequence and switch). */
 char *map_lookup_in(map *m, const char *key, const char *const *args,

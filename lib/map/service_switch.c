@@ -53,6 +53,20 @@ from_file(const char *path, const char *service, char **methods, int max, int ns
 }
 
 int
+service_switch_has(const map_registry *reg, const char *service, const char *method)
+{
+	char *methods[10];
+	int n = service_switch_lookup(reg, service, methods, 10), i, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(methods[i], method) == 0)
+			found = 1;
+		free(methods[i]);
+	}
+	return found;
+}
+
+int
 service_switch_lookup(const map_registry *reg, const char *service, char **methods, int max)
 {
 	const char *path = reg->service_switch ? reg->service_switch : "/etc/mail/service.switch";
