@@ -298,7 +298,13 @@ load_items(struct conf *c, struct cf_file *cf)
 			h = &c->headers[c->nheaders++];
 			memset(h, 0, sizeof(*h));
 			h->name = xstrdup(it->name);
-			h->value = xstrdup(it->value);
+			{
+				const char *v = it->value;
+
+				while (*v == ' ' || *v == '\t')
+					v++;
+				h->value = xstrdup(v);
+			}
 			h->cond = it->extra ? xstrdup(it->extra) : NULL;
 			break;
 		}

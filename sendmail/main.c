@@ -1,11 +1,14 @@
 /* main: the sendmail command: parses sendmail's command line, picks the
- * mode (-bt, -bv, ... or the name it was invoked as: newaliases, mailq,
- * hoststat, purgestat) and hands over to that mode's module. */
+ * mode (-bm -bt -bi -bp -bv -bs -bd -q ... or the name it was invoked
+ * as: newaliases, mailq, hoststat, purgestat) and hands over to that
+ * mode's module. */
 #include "config.h"
+#include <ctype.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 #include <unistd.h>
 #include "base/log.h"
@@ -13,23 +16,30 @@
 #include "sendmail/alias.h"
 #include "sendmail/conf.h"
 #include "sendmail/debug.h"
+#include "sendmail/expand.h"
 #include "sendmail/identity.h"
+#include "sendmail/mailq.h"
+#include "sendmail/runqueue.h"
+#include "sendmail/submit.h"
 #include "sendmail/testmode.h"
 #include "sendmail/version.h"
 
 #define DEFAULT_CF "/etc/mail/sendmail.cf"
 
 struct args {
-	int mode;		/* the letter after -b */
+	int mode;		/* the letter after -b, or 'q' for a queue run */
 	const char *cf;
-	char **opts;		/* -O Name=value and -oXvalue as long names */
+	char **opts;		/* -O Name=value (and -o as letters) */
 	int nopts;
+	struct submit_opts sub;
+	struct qfilter qf;
+	const char *qinterval;
 };
 
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: sendmail [-b mode] [-C file] [-d spec] [-O option=value] [address ...]\n");
+	fprintf(stderr, "usage: sendmail [-b mode] [-C file] [-d spec] [-f from] [-F name] [-O option=value] [-t] [address ...]\n");
 	exit(EX_USAGE);
 }
 
@@ -38,6 +48,37 @@ add_opt(struct args *a, const char *s)
 {
 	a->opts = xreallocarray(a->opts, (size_t)a->nopts + 1, sizeof(char *));
 	a->opts[a->nopts++] = xstrdup(s);
+}
+
+/* -oXvalue: old one-letter options; the ones submission reads itself
+ * are noted, all go to the config as options */
+static void
+short_option(struct args *a, const char *s)
+{
+	static const struct { char c; const char *name; } tab[] = {
+		{ 'i', "IgnoreDots" }, { 'd', "DeliveryMode" }, { 'e', "ErrorMode" },
+		{ 'm', "MeToo" }, { 'v', "Verbose" }, { 'Q', "QueueDirectory" },
+		{ 'A', "AliasFile" }, { 'L', "LogLevel" }, { 'T', "QueueTimeout" },
+		{ 'u', "DefaultUser" }, { 'o', "OldStyleHeaders" }, { 's', "SuperSafe" },
+		{ 'x', "QueueLA" }, { 'X', "RefuseLA" }, { 'H', "HelpFile" },
+	};
+	size_t i;
+	dstr d = DSTR_INIT;
+
+	if (*s == '\0')
+		return;
+	if (s[0] == 'i' && s[1] == '\0')
+		a->sub.ignore_dots = 1;
+	if (s[0] == 'd' && s[1])
+		a->sub.mode = s[1];
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].c == s[0]) {
+			dstr_printf(&d, "%s=%s", tab[i].name, s[1] ? s + 1 :
+			    (s[0] == 'i' ? "true" : ""));
+			add_opt(a, d.s);
+			break;
+		}
+	dstr_free(&d);
 }
 
 static void
@@ -50,14 +91,63 @@ print_version(void)
 	    "\t\tSASLv2 SCANF SOCKETMAP STARTTLS\n");
 }
 
+static struct conf *
+load(struct args *a, int test_mode)
+{
+	struct conf *c = conf_load(a->cf, test_mode, a->opts, a->nopts);
+
+	if (c->nerrors && !test_mode)
+		fputs(dstr_cstr(&c->msgs), stderr);
+	return c;
+}
+
+/* verify: -bv: what would happen to each address */
+static int
+verify(struct conf *c, char **addrs, int n)
+{
+	struct envelope e;
+	int i, rc = EX_OK;
+	size_t k;
+
+	envelope_init(&e, &c->macros);
+	for (i = 0; i < n; i++) {
+		char **v;
+		size_t m = split_address_list(addrs[i], &v), j;
+
+		for (j = 0; j < m; j++)
+			envelope_add_rcpt(&e, v[j], RCPT_PRIMARY);
+		free_address_list(v, m);
+	}
+	expand_recipients(c, &e, NULL);
+	for (k = 0; k < e.nrcpts; k++) {
+		struct rcpt *r = &e.rcpts[k];
+
+		if (r->flags & RCPT_DONE)
+			continue;
+		if (r->state == RS_FAILED) {
+			printf("%s... %s\n", r->addr, r->diag ? r->diag : "failed");
+			rc = EX_NOUSER;
+		} else if (r->host && *r->host)
+			printf("%s... deliverable: mailer %s, host %s, user %s\n", r->addr,
+			    r->mailer, r->host, r->user);
+		else
+			printf("%s... deliverable: mailer %s, user %s\n", r->addr,
+			    r->mailer ? r->mailer : "?", r->user ? r->user : r->addr);
+	}
+	envelope_free(&e);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct args a = { 0, DEFAULT_CF, NULL, 0 };
+	struct args a;
 	const char *prog = basename(argv[0]);
 	struct conf *c;
 	int ch, rc;
 
+	memset(&a, 0, sizeof(a));
+	a.cf = DEFAULT_CF;
 	log_open("sendmail", LOG_TO_SYSLOG, NULL);
 	if (strcmp(prog, "newaliases") == 0)
 		a.mode = 'i';
@@ -84,19 +174,57 @@ main(int argc, char **argv)
 		case 'O':
 			add_opt(&a, optarg);
 			break;
-		case 'o': {
-			char buf[512];
-
-			/* -oXvalue: an option by its old letter */
-			snprintf(buf, sizeof(buf), "%c%s", optarg[0], optarg[0] ? optarg + 1 : "");
-			add_opt(&a, buf);
+		case 'o':
+			short_option(&a, optarg);
 			break;
-		}
+		case 'f':
+		case 'r':
+			a.sub.from = optarg;
+			break;
+		case 'F':
+			a.sub.fullname = optarg;
+			break;
+		case 't':
+			a.sub.read_rcpts = 1;
+			break;
+		case 'i':
+			a.sub.ignore_dots = 1;
+			break;
+		case 'N':
+			a.sub.notify = optarg;
+			break;
+		case 'R':
+			a.sub.ret = optarg;
+			break;
+		case 'V':
+			a.sub.envid = optarg;
+			break;
+		case 'B':
+			a.sub.bodytype = optarg;
+			break;
+		case 'v':
+			a.sub.verbose = 1;
+			break;
+		case 'L':
+			log_open(optarg, LOG_TO_SYSLOG, NULL);
+			break;
+		case 'q':
+			a.mode = a.mode == 'd' || a.mode == 'D' ? a.mode : 'q';
+			if (optarg && (optarg[0] == 'I' || optarg[0] == 'R' || optarg[0] == 'S')) {
+				a.qf.kind = optarg[0];
+				a.qf.text = optarg + 1;
+			} else if (optarg && optarg[0] == '!' && optarg[1]) {
+				a.qf.kind = optarg[1];
+				a.qf.negate = 1;
+				a.qf.text = optarg + 2;
+			} else if (optarg && isdigit((unsigned char)optarg[0]))
+				a.qinterval = optarg;
+			break;
 		case '?':
 			usage();
 			break;
 		default:
-			/* accepted for compatibility; used by the modes that need them */
+			/* accepted for compatibility (-G -h -n -U -X -A -M -p) */
 			break;
 		}
 	}
@@ -116,16 +244,40 @@ main(int argc, char **argv)
 		if (conf_mailer(c, "local") == NULL)
 			puts("No local mailer defined");
 		rc = testmode_run(c, stdin, stdout);
-		conf_free(c);
-		return rc;
+		break;
 	case 'i':
 		c = conf_load(a.cf, 0, a.opts, a.nopts);
 		fputs(dstr_cstr(&c->msgs), stdout);
 		rc = aliases_rebuild(c, stdout);
-		conf_free(c);
-		return rc;
+		break;
+	case 'p':
+		c = load(&a, 0);
+		rc = mailq_print(c, stdout);
+		break;
+	case 'v':
+		c = load(&a, 0);
+		rc = verify(c, argv + optind, argc - optind);
+		break;
+	case 'q':
+		c = load(&a, 0);
+		runqueue_once(c, &a.qf);
+		rc = EX_OK;
+		break;
+	case 'm':
+		c = load(&a, 0);
+		if (optind >= argc && !a.sub.read_rcpts) {
+			fputs("Recipient names must be specified\n", stderr);
+			rc = EX_USAGE;
+			break;
+		}
+		if (options_bool(c->opts, "IgnoreDots", 0))
+			a.sub.ignore_dots = 1;
+		rc = submit_message(c, &a.sub, argv + optind, argc - optind, stdin, stderr);
+		break;
 	default:
 		fprintf(stderr, "sendmail: mode -b%c is not available yet in this build\n", a.mode);
 		return EX_USAGE;
 	}
+	conf_free(c);
+	return rc;
 }

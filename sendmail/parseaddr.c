@@ -200,3 +200,53 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 	toklist_free(&ws);
 	return 0;
 }
+
+int
+remote_name(struct rw_env *env, const char *addr, const struct mailer *m,
+    int flags, dstr *out)
+{
+	struct conf *c = env->conf;
+	struct toklist ws = { 0 };
+	dstr tmpl = DSTR_INIT, a = DSTR_INIT;
+	const char *end, *g;
+	int status = EX_OK, s, rs;
+
+	/* syntax complaints go where traces go (-bt) */
+	if (addr_tokenize(&c->syntax, addr, '\0', TOK_MODE_EXTERNAL, env->pool,
+	    &ws, &end, env->out) < 0) {
+		dstr_puts(out, addr);
+		return EX_DATAERR;
+	}
+	s = rewrite(env, &ws, 3);
+	if (s != EX_OK)
+		status = s;
+	s = rewrite(env, &ws, (flags & RN_SENDER) ? 1 : 2);
+	if (s != EX_OK)
+		status = s;
+	if (flags & RN_SENDER)
+		rs = (flags & RN_HEADER) ? m->s_hdr : m->s_env;
+	else
+		rs = (flags & RN_HEADER) ? m->r_hdr : m->r_env;
+	if (rs > 0) {
+		s = rewrite(env, &ws, rs);
+		if (s != EX_OK)
+			status = s;
+	}
+	s = rewrite(env, &ws, 4);
+	if (s != EX_OK)
+		status = s;
+	addr_cat(&c->syntax, ws.v, ws.n, c->blanksub, &a);
+	addr_crack(addr, &tmpl);
+	g = strstr(dstr_cstr(&tmpl), "$g");
+	if (g == NULL)
+		dstr_puts(out, dstr_cstr(&tmpl));
+	else {
+		dstr_append(out, tmpl.s, (size_t)(g - tmpl.s));
+		dstr_puts(out, dstr_cstr(&a));
+		dstr_puts(out, g + 2);
+	}
+	toklist_free(&ws);
+	dstr_free(&tmpl);
+	dstr_free(&a);
+	return status;
+}

@@ -28,6 +28,15 @@ struct parsed_addr {
 int parse_address(struct rw_env *env, const char *addr, int delim,
     struct parsed_addr *out, const char **endp, dstr *msgs);
 void parsed_addr_free(struct parsed_addr *pa);
+
+/* remote_name: addr as it goes to mailer m (sendmail's remotename):
+ * rulesets 3, then 1 (sender) or 2 (recipient), then the mailer's S= or
+ * R= ruleset for envelope or header use, then 4; in header use the
+ * phrase and comments around the address are kept.  Returns the
+ * rulesets' status; the result is appended to out. */
+enum { RN_SENDER = 1, RN_HEADER = 2 };
+int remote_name(struct rw_env *env, const char *addr, const struct mailer *m,
+    int flags, dstr *out);
 /* strip_reply_code: "553 5.1.1 text" -> "text" (quotes removed) */
 void strip_reply_code(const char *in, dstr *out);
 

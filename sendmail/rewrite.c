@@ -240,11 +240,13 @@ splice(struct toklist *l, size_t from, size_t to, const struct tok *rep, size_t 
 {
 	size_t tail = l->n - to;
 
-	while (l->n - (to - from) + nrep > l->cap) {
+	while (from + nrep + tail > l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
 		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 	}
-	memmove(&l->v[from + nrep], &l->v[to], tail * sizeof(*l->v));
+	/* an empty list may have no array: no pointer arithmetic on it */
+	if (tail)
+		memmove(&l->v[from + nrep], &l->v[to], tail * sizeof(*l->v));
 	if (nrep)
 		memcpy(&l->v[from], rep, nrep * sizeof(*rep));
 	l->n = from + nrep + tail;

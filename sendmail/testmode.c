@@ -22,7 +22,6 @@
 
 struct tm_state {
 	struct conf *c;
-	int blanksub;		/* BlankSub: joins words in printed addresses */
 	dstr out;
 	pool *pool;
 	int header;		/* /tryflags: H (1) or E (0) */
@@ -320,28 +319,13 @@ next_word(const char **pp)
 }
 
 static void
-put_template(dstr *out, const char *tmpl, const char *addr)
-{
-	const char *g = strstr(tmpl, "$g");
-
-	if (g == NULL) {
-		dstr_puts(out, tmpl);
-		return;
-	}
-	dstr_append(out, tmpl, (size_t)(g - tmpl));
-	dstr_puts(out, addr);
-	dstr_puts(out, g + 2);
-}
-
-static void
 cmd_try(struct tm_state *st, const char *p)
 {
 	char *mname = next_word(&p);
+	struct rw_env env = rw_env_for(st);
 	struct mailer *m;
-	struct toklist ws = { 0 };
-	dstr err = DSTR_INIT, tmpl = DSTR_INIT, a = DSTR_INIT;
-	const char *end;
-	int status = EX_OK, s, rs;
+	dstr out = DSTR_INIT;
+	int status;
 
 	if (mname == NULL || *p == '\0') {
 		dstr_puts(&st->out, "Usage: /try mailer address\n");
@@ -358,40 +342,10 @@ cmd_try(struct tm_state *st, const char *p)
 	    st->header ? "header" : "envelope",
 	    st->sender ? "sender" : "recipient", p, mname);
 	free(mname);
-	if (addr_tokenize(&st->c->syntax, p, '\0', TOK_MODE_EXTERNAL, st->pool,
-	    &ws, &end, &err) < 0) {
-		dstr_append(&st->out, dstr_cstr(&err), err.len);
-		goto done;
-	}
-	dstr_append(&st->out, dstr_cstr(&err), err.len);
-	s = run_ruleset(st, &ws, 3);
-	if (s != EX_OK)
-		status = s;
-	s = run_ruleset(st, &ws, st->sender ? 1 : 2);
-	if (s != EX_OK)
-		status = s;
-	if (st->sender)
-		rs = st->header ? m->s_hdr : m->s_env;
-	else
-		rs = st->header ? m->r_hdr : m->r_env;
-	if (rs > 0) {
-		s = run_ruleset(st, &ws, rs);
-		if (s != EX_OK)
-			status = s;
-	}
-	s = run_ruleset(st, &ws, 4);
-	if (s != EX_OK)
-		status = s;
-	addr_cat(&st->c->syntax, ws.v, ws.n, st->blanksub, &a);
-	addr_crack(p, &tmpl);
-	dstr_printf(&st->out, "Rcode = %d, addr = ", status);
-	put_template(&st->out, dstr_cstr(&tmpl), dstr_cstr(&a));
-	dstr_putc(&st->out, '\n');
-done:
-	toklist_free(&ws);
-	dstr_free(&err);
-	dstr_free(&tmpl);
-	dstr_free(&a);
+	status = remote_name(&env, p, m, (st->sender ? RN_SENDER : 0) |
+	    (st->header ? RN_HEADER : 0), &out);
+	dstr_printf(&st->out, "Rcode = %d, addr = %s\n", status, dstr_cstr(&out));
+	dstr_free(&out);
 }
 
 static void
@@ -577,7 +531,6 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 
 	memset(&st, 0, sizeof(st));
 	st.c = c;
-	st.blanksub = c->blanksub;
 	dstr_init(&st.out);
 	fputs("ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\n"
 	    "Enter <ruleset> <address>\n", out);
