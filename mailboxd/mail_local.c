@@ -86,6 +86,9 @@ main(int argc, char **argv)
 	argv += optind;
 	log_open("mail.local", LOG_TO_SYSLOG, NULL);
 	mbconf_defaults(&c);
+	/* as sendmail's local delivery agent, root's mail is delivered
+	 * like anyone's (a config may still set first_valid_uid) */
+	c.first_valid_uid = 0;
 	/* without a config of ours, deliver to sendmail's usual place */
 	if (conf_path == NULL && access(MAILBOXD_CONFIG, R_OK) == 0)
 		conf_path = MAILBOXD_CONFIG;

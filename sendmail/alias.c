@@ -58,6 +58,21 @@ alias_maps(struct conf *c, map **maps, const char **files, int max)
 	return n;
 }
 
+void
+alias_open(struct conf *c)
+{
+	map *maps[16];
+	const char *files[16];
+	int n = alias_maps(c, maps, files, 16), i;
+
+	for (i = 0; i < n; i++) {
+		int st;
+		char *v = map_lookup_raw(maps[i], "@", &st);
+
+		free(v);
+	}
+}
+
 char *
 alias_lookup(struct conf *c, const char *name, int *status)
 {

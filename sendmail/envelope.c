@@ -1,6 +1,7 @@
 /* envelope: the in-memory message record (see envelope.h). */
 #include "config.h"
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include "base/xalloc.h"
@@ -113,6 +114,23 @@ envelope_remove_header(struct envelope *e, const char *name)
 		e->hdrs[o++] = e->hdrs[i];
 	}
 	e->nhdrs = o;
+}
+
+const char *
+envelope_sender_bare(const struct envelope *e)
+{
+	static char buf[1024];
+	const char *s = e->sender;
+	size_t n;
+
+	if (s == NULL || (e->flags & EF_RESPONSE) || strcmp(s, "<>") == 0)
+		return "";
+	n = strlen(s);
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
+		snprintf(buf, sizeof(buf), "%.*s", (int)(n - 2), s + 1);
+		return buf;
+	}
+	return s;
 }
 
 size_t

@@ -274,6 +274,27 @@ expand_recipients(struct conf *c, struct envelope *e, dstr *msgs)
 			free(name);
 		}
 	}
+	/* the same mailbox reached twice is delivered once */
+	for (i = 0; i < e->nrcpts; i++) {
+		struct rcpt *r = &e->rcpts[i];
+		size_t k;
+
+		if ((r->flags & RCPT_DONE) || r->state != RS_QUEUED || !r->mailer)
+			continue;
+		for (k = 0; k < i; k++) {
+			struct rcpt *o = &e->rcpts[k];
+
+			if ((o->flags & RCPT_DONE) || o->state != RS_QUEUED || !o->mailer)
+				continue;
+			if (strcmp(o->mailer, r->mailer) == 0 &&
+			    strcasecmp(o->host ? o->host : "", r->host ? r->host : "") == 0 &&
+			    strcmp(o->user ? o->user : "", r->user ? r->user : "") == 0) {
+				r->flags |= RCPT_DONE;
+				r->state = RS_SENT;
+				break;
+			}
+		}
+	}
 	/* :include: entries resolve through the *include* mailer */
 	for (i = 0; i < e->nrcpts; i++) {
 		struct rcpt *r = &e->rcpts[i];

@@ -90,10 +90,10 @@ mailer_macros(struct conf *c, struct envelope *e, const struct mailer *m,
 	macro_table_init(mt, &e->macros);
 	macro_set(mt, 'h', host ? host : "");
 	macro_set(mt, 'u', n == 1 && rcpts[0]->user ? rcpts[0]->user : "");
-	if (e->sender == NULL || *e->sender == '\0')
+	if (*envelope_sender_bare(e) == '\0')
 		dstr_puts(&g, "<>");
 	else
-		remote_name(&env, e->sender, m, RN_SENDER, &g);
+		remote_name(&env, envelope_sender_bare(e), m, RN_SENDER, &g);
 	macro_set(mt, 'g', dstr_cstr(&g));
 	macro_set(mt, 'f', e->sender && *e->sender ? e->sender : "MAILER-DAEMON");
 	ctime_r(&now, ct);
@@ -322,7 +322,7 @@ lmtp_batch(struct conf *c, struct envelope *e, struct batch *b, struct macro_tab
 	stream_flush(s);
 	if (read_reply(s, &reply) != 250)
 		goto proto;
-	stream_printf(s, "MAIL FROM:<%s>\r\n", (e->flags & EF_RESPONSE) || !e->sender ? "" : e->sender);
+	stream_printf(s, "MAIL FROM:<%s>\r\n", envelope_sender_bare(e));
 	stream_flush(s);
 	if ((code = read_reply(s, &reply)) != 250) {
 		for (i = 0; i < b->n; i++)

@@ -40,8 +40,8 @@ maillog_from(const struct envelope *e, size_t msgsize, const char *relay)
 	for (i = 0; i < e->nrcpts; i++)
 		if (e->rcpts[i].flags & RCPT_PRIMARY)
 			nrcpts++;
-	dstr_printf(&d, "%s: from=<%s>, size=%zu, class=0, nrcpts=%zu", e->qid,
-	    e->sender ? e->sender : "", msgsize, nrcpts);
+	dstr_printf(&d, "from=<%s>, size=%zu, class=0, nrcpts=%zu",
+	    envelope_sender_bare(e), msgsize, nrcpts);
 	if (mid)
 		dstr_printf(&d, ", msgid=%s", mid->value);
 	if (e->bodytype)
@@ -67,7 +67,7 @@ maillog_to(const struct envelope *e, const char *to, const char *ctladdr,
 
 	maillog_delay((long)(now - e->ctime), delay, sizeof(delay));
 	maillog_delay((long)(now - xstart), xdelay, sizeof(xdelay));
-	dstr_printf(&d, "%s: to=%s", e->qid, to);
+	dstr_printf(&d, "to=%s", to);
 	if (ctladdr)
 		dstr_printf(&d, ", ctladdr=%s", ctladdr);
 	dstr_printf(&d, ", delay=%s, xdelay=%s, mailer=%s, pri=%ld", delay, xdelay,

@@ -15,6 +15,7 @@
 #include "base/xalloc.h"
 #include "sendmail/alias.h"
 #include "sendmail/conf.h"
+#include "sendmail/daemon.h"
 #include "sendmail/debug.h"
 #include "sendmail/expand.h"
 #include "sendmail/identity.h"
@@ -263,6 +264,25 @@ main(int argc, char **argv)
 		runqueue_once(c, &a.qf);
 		rc = EX_OK;
 		break;
+	case 's':
+		c = load(&a, 0);
+		rc = daemon_stdio_session(c, a.sub.mode);
+		break;
+	case 'd':
+	case 'D': {
+		long interval = 0;
+
+		c = load(&a, 0);
+		if (a.qinterval) {
+			int ok;
+
+			interval = options_parse_time(a.qinterval, 'm', &ok);
+			if (!ok)
+				interval = 0;
+		}
+		rc = daemon_run(c, a.mode == 'd', interval);
+		break;
+	}
 	case 'm':
 		c = load(&a, 0);
 		if (optind >= argc && !a.sub.read_rcpts) {

@@ -117,7 +117,8 @@ ruleset_display_name(const struct ruleset_table *t, int rs, char buf[16])
 
 /* One rule operator found while translating rule text. */
 struct rop {
-	char c;			/* the character after '$' */
+	char c;			/* the character after '$'; 0 for a literal
+				 * byte 0x80 of the rule text (see put_lit) */
 	int id;			/* class or macro id for = ~ & */
 	const char *text;	/* how =S prints it */
 };
@@ -148,10 +149,24 @@ add_op(struct xlate *x, char c, int id, pool *p)
 			snprintf(text, sizeof(text), "$%c{%s}", c, nm);
 		else
 			snprintf(text, sizeof(text), "$%c%s", c, nm);
-	} else
+	} else if (c == 0)
+		snprintf(text, sizeof(text), "%c", TOK_RULE_MARK);
+	else
 		snprintf(text, sizeof(text), "$%c", c);
 	o->text = pool_strdup(p, text);
 	dstr_putc(&x->buf, TOK_RULE_MARK);
+}
+
+/* put_lit: one byte of rule text.  A byte equal to TOK_RULE_MARK is
+ * itself kept as a (literal) operator, so that marks and operators stay
+ * in step; sendmail also makes such a byte a token of its own. */
+static void
+put_lit(struct xlate *x, int c, pool *p)
+{
+	if ((unsigned char)c == TOK_RULE_MARK)
+		add_op(x, 0, 0, p);
+	else
+		dstr_putc(&x->buf, c);
 }
 
 static void
@@ -162,7 +177,7 @@ translate(const char *s, const struct macro_table *macros, struct xlate *x, pool
 
 	while (*s) {
 		if (*s != '$' || s[1] == '\0') {
-			dstr_putc(&x->buf, *s++);
+			put_lit(x, *s++, p);
 			continue;
 		}
 		s++;
@@ -181,7 +196,7 @@ translate(const char *s, const struct macro_table *macros, struct xlate *x, pool
 			s = q;
 			break;
 		case '$':
-			dstr_putc(&x->buf, '$');
+			put_lit(x, '$', p);
 			s++;
 			break;
 		default: {
@@ -192,8 +207,15 @@ translate(const char *s, const struct macro_table *macros, struct xlate *x, pool
 			id = macro_parse_ref(&q);
 			dstr_putc(&ref, '$');
 			dstr_append(&ref, s, (size_t)(q - s));
-			if (id != MACRO_NONE)
-				macro_expand(macros, ref.s, &x->buf);
+			if (id != MACRO_NONE) {
+				dstr val = DSTR_INIT;
+				size_t i;
+
+				macro_expand(macros, ref.s, &val);
+				for (i = 0; i < val.len; i++)
+					put_lit(x, val.s[i], p);
+				dstr_free(&val);
+			}
 			dstr_free(&ref);
 			s = q;
 			break;
@@ -230,6 +252,37 @@ op_of(char c)
 	return TOK_TEXT;
 }
 
+/* marks_in: operators that ended up inside a longer token (a quoted
+ * "$*" is text, as in sendmail); their entries in the op list are
+ * skipped so the operators after them stay in step */
+static size_t
+marks_in(const struct tok *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->len; i++)
+		if ((unsigned char)t->s[i] == TOK_RULE_MARK)
+			n++;
+	return n;
+}
+
+/* op_tok: the operator a token stands for; NULL for text (a literal
+ * 0x80 byte included) */
+static const struct rop *
+op_tok(const struct tok *t, const struct xlate *x, size_t *k)
+{
+	const struct rop *o;
+
+	if (!(t->len == 1 && (unsigned char)t->s[0] == TOK_RULE_MARK)) {
+		*k += marks_in(t);
+		return NULL;
+	}
+	if (*k >= x->nops)
+		return NULL;
+	o = &x->ops[(*k)++];
+	return o->c == 0 ? NULL : o;
+}
+
 static int
 compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
     pool *p, dstr *msg)
@@ -240,15 +293,15 @@ compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
 	for (i = 0; i < tl->n; i++) {
 		struct pat *pt = &r->lhs[r->nlhs++];
 		const struct tok *t = &tl->v[i];
+		const struct rop *o = op_tok(t, x, &k);
 
-		if (!(t->len == 1 && (unsigned char)t->s[0] == TOK_RULE_MARK)) {
+		if (o == NULL) {
 			pt->kind = P_LIT;
 			pt->s = lower_dup(p, t->s, t->len);
 			pt->len = t->len;
 			pt->text = t->s;
 			continue;
 		}
-		const struct rop *o = &x->ops[k++];
 
 		pt->text = o->text;
 		pt->id = o->id;
@@ -299,8 +352,9 @@ compile_rhs(struct ruleset_table *t, struct rule *r, const struct toklist *tl,
 	for (; i < tl->n; i++) {
 		struct tpl *tp = &r->rhs[r->nrhs++];
 		const struct tok *tk = &tl->v[i];
+		const struct rop *o = op_tok(tk, x, &k);
 
-		if (!(tk->len == 1 && (unsigned char)tk->s[0] == TOK_RULE_MARK)) {
+		if (o == NULL) {
 			tp->kind = T_LIT;
 			tp->s = tk->s;
 			tp->len = tk->len;
@@ -324,8 +378,6 @@ compile_rhs(struct ruleset_table *t, struct rule *r, const struct toklist *tl,
 			}
 			continue;
 		}
-		const struct rop *o = &x->ops[k++];
-
 		tp->text = o->text;
 		after_call = 0;
 		if (isdigit((unsigned char)o->c)) {

@@ -214,7 +214,7 @@ transaction(struct conf *c, struct envelope *e, struct batch *b, struct conn *cn
 		goto out;
 	}
 	/* bounces go out with the null sender */
-	dstr_printf(&from, "MAIL From:<%s>", (e->flags & EF_RESPONSE) || !e->sender ? "" : e->sender);
+	dstr_printf(&from, "MAIL From:<%s>", envelope_sender_bare(e));
 	if (cn->esmtp && cn->size_ok)
 		dstr_printf(&from, " SIZE=%zu", e->body_size);
 	if (cn->esmtp && cn->eightbit && (e->flags & EF_8BIT))
