@@ -41,6 +41,7 @@ struct sess {
 	struct envelope e;
 	enum state st;
 	int esmtp, helo_seen, quit, rejected, bad;
+	int discard;			/* check_mail said $#discard */
 	char *reject_reply;		/* check_relay said no */
 	long maxsize, maxrcpts;
 	size_t nrcpts;
@@ -139,10 +140,11 @@ error_reply(const char *dsn_part, const char *text, const char *addr, dstr *out)
 	dstr_free(&t);
 }
 
-/* run_check: the named ruleset over input; its verdict */
+/* run_check: the named ruleset over input (two inputs are joined with
+ * the $| operator, as check_relay wants them); its verdict */
 static void
-run_check(struct sess *s, const char *name, const char *input, const char *addr,
-    struct check *out)
+run_check2(struct sess *s, const char *name, const char *input, const char *input2,
+    const char *addr, struct check *out)
 {
 	struct conf *c = s->c;
 	int rs = ruleset_lookup(&c->rules, name), st;
@@ -159,6 +161,12 @@ run_check(struct sess *s, const char *name, const char *input, const char *addr,
 		struct rw_env env = { c, &s->e.macros, p, NULL };
 
 		addr_tokenize(&c->syntax, input, '\0', TOK_MODE_EXTERNAL, p, &ws, &end, NULL);
+		if (input2) {
+			struct tok bar = { "", 0, TOK_CONDELSE, 0 };
+
+			toklist_push(&ws, bar);
+			addr_tokenize(&c->syntax, input2, '\0', TOK_MODE_EXTERNAL, p, &ws, &end, NULL);
+		}
 		st = rewrite(&env, &ws, rs);
 	}
 	if (ws.n >= 2 && ws.v[0].op == TOK_CANONNET && ws.v[1].op == TOK_TEXT) {
@@ -194,8 +202,16 @@ run_check(struct sess *s, const char *name, const char *input, const char *addr,
 }
 
 static void
+run_check(struct sess *s, const char *name, const char *input, const char *addr,
+    struct check *out)
+{
+	run_check2(s, name, input, NULL, addr, out);
+}
+
+static void
 reset_tx(struct sess *s)
 {
+	s->discard = 0;
 	envelope_free(&s->e);
 	envelope_init(&s->e, &s->mt);
 	s->nrcpts = 0;
@@ -384,6 +400,8 @@ cmd_mail(struct sess *s, const char *arg)
 		goto out;
 	}
 	dstr_free(&chk.reply);
+	if (chk.verdict == 2)
+		s->discard = 1;
 	s->e.sender = xstrdup(bracketed.s);
 	if (*addr == '\0') {
 		free(s->e.sender);
@@ -489,6 +507,13 @@ cmd_rcpt(struct sess *s, const char *arg)
 		goto out;
 	}
 	dstr_free(&chk.reply);
+	if (chk.verdict == 2) {
+		/* accepted and dropped, as sendmail's $#discard does */
+		s->nrcpts++;
+		s->st = ST_RCPT;
+		reply(s, "250 2.1.5 %s... Recipient ok", bracketed.s);
+		goto out;
+	}
 	if (!local_check(s, addr, &why)) {
 		reply(s, "%s", why.s);
 		s->bad++;
@@ -637,6 +662,13 @@ cmd_data(struct sess *s, const char *arg)
 	if (rc == -2) {
 		reply(s, "451 4.3.0 Temporary system failure. Please try again later.");
 		queue_data_abort(&d);
+		goto done;
+	}
+	if (s->discard || envelope_pending(&s->e) == 0) {
+		/* everything was discarded: nothing is queued */
+		msg_info("%s: discarded", s->e.qid);
+		queue_data_abort(&d);
+		reply(s, "250 2.0.0 %s Message accepted for delivery", s->e.qid);
 		goto done;
 	}
 	headers_add_defaults(s->c, &s->e);
@@ -836,16 +868,12 @@ smtpd_session(struct conf *c, int rfd, int wfd, const struct smtpd_peer *peer,
 		dstr_free(&id);
 	}
 	if (!peer->local) {
-		dstr in = DSTR_INIT;
-
-		dstr_printf(&in, "%s $| %s", peer->name[0] ? peer->name : "", peer->addr);
-		run_check(&s, "check_relay", in.s, NULL, &chk);
+		run_check2(&s, "check_relay", peer->name, peer->addr, NULL, &chk);
 		if (chk.verdict == 1 || chk.verdict == 3) {
 			s.rejected = 1;
 			s.reject_reply = xstrdup(chk.reply.s);
 		}
 		dstr_free(&chk.reply);
-		dstr_free(&in);
 	}
 	g = options_get(c->opts, "SmtpGreetingMessage");
 	macro_expand(&s.mt, g ? g : "$j Sendmail $v/$Z; $b", &greet);
