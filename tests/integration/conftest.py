@@ -6,29 +6,11 @@ ports.  Binaries are found in the build tree given by SW_BUILDDIR.
 """
 import os
 import shutil
-import socket
 import tempfile
 
 import pytest
 
-SRCDIR = os.environ.get("SW_SRCDIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
-BUILDDIR = os.environ.get("SW_BUILDDIR", SRCDIR)
-
-
-def build_path(*parts):
-    """Path of a built program, e.g. build_path("sendmail", "sendmail")."""
-    return os.path.join(BUILDDIR, *parts)
-
-
-def src_path(*parts):
-    return os.path.join(SRCDIR, *parts)
-
-
-def free_port():
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from swpaths import BUILDDIR, SRCDIR, build_path, free_port, src_path  # noqa: F401
 
 
 @pytest.fixture

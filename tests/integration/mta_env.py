@@ -13,7 +13,7 @@ import socket
 import subprocess
 import time
 
-from conftest import BUILDDIR, SRCDIR, build_path, free_port
+from swpaths import BUILDDIR, SRCDIR, build_path, free_port
 
 SENDMAIL = build_path("sendmail", "sendmail")
 MAKEMAP = build_path("makemap", "makemap")
