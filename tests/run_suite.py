@@ -54,7 +54,7 @@ def run_pytest(srcdir, builddir):
         xml = os.path.join(tmp, "junit.xml")
         env = dict(os.environ, SW_SRCDIR=srcdir, SW_BUILDDIR=builddir,
                    PYTHONDONTWRITEBYTECODE="1")
-        args = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+        args = [sys.executable, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider",
                 f"--junitxml={xml}", f"--rootdir={srcdir}/tests"]
         args += shlex.split(os.environ.get("SW_PYTEST_ARGS", ""))
         args += [os.path.join(srcdir, "tests", d) for d in dirs]
@@ -64,18 +64,21 @@ def run_pytest(srcdir, builddir):
             return 0, 1
         root = ET.parse(xml).getroot()
         passed = failed = skipped = 0
+        skips = {}	# (module, reason) -> how many, said once each below
         for case in root.iter("testcase"):
             kinds = {child.tag for child in case}
             if "failure" in kinds or "error" in kinds:
                 failed += 1
             elif "skipped" in kinds:
                 skipped += 1
-                reason = case.find("skipped").get("message", "")
-                print(f"SKIPPED {case.get('classname')}::{case.get('name')}: {reason}")
+                key = (case.get("classname"), case.find("skipped").get("message", ""))
+                skips[key] = skips.get(key, 0) + 1
             else:
                 passed += 1
         if r.returncode not in (0, 1, 5) and failed == 0:
             failed = 1  # pytest itself broke (collection error, crash)
+        for (module, reason), n in sorted(skips.items()):
+            print(f"SKIPPED {n} in {module}: {reason}")
         if skipped:
             print(f"*** {skipped} integration/compat tests SKIPPED (see above) ***")
         return passed, failed
@@ -91,6 +94,7 @@ def main():
             builddir = a.split("=", 1)[1]
         else:
             names.append(a)
+    srcdir, builddir = os.path.realpath(srcdir), os.path.realpath(builddir)
     p1, f1 = run_unit(builddir, names)
     p2 = f2 = 0
     if not os.environ.get("SW_SKIP_PYTEST"):

@@ -46,6 +46,7 @@ dstr_reserve(dstr *d, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	d->s = xrealloc(d->s, cap);
 	d->cap = cap;
+	d->s[d->len] = '\0';	/* a fresh buffer is a valid empty string too */
 }
 
 void

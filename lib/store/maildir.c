@@ -3,6 +3,7 @@
  * dovecot and mbsync read them), unique names and tmp -> new/cur
  * delivery with fsync.  Called by store.c and deliver.c only. */
 #include "config.h"
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -69,6 +70,44 @@ cmp_entry(const void *a, const void *b)
 		return c;
 	/* cur/ before new/ for the same key */
 	return strcmp(x->fname, y->fname);
+}
+
+/* Delivery order of two base names: runs of digits compare as numbers,
+ * so "1700000000.M99P1" (99 microseconds) comes before "1700000000.M100P1"
+ * although strcmp() says otherwise. */
+static int
+cmp_delivered(const void *a, const void *b)
+{
+	const char *x = ((const struct entry *)a)->key;
+	const char *y = ((const struct entry *)b)->key;
+
+	while (*x && *y) {
+		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			size_t nx, ny;
+			int c;
+
+			while (*x == '0' && isdigit((unsigned char)x[1]))
+				x++;
+			while (*y == '0' && isdigit((unsigned char)y[1]))
+				y++;
+			for (nx = 0; isdigit((unsigned char)x[nx]); nx++)
+				;
+			for (ny = 0; isdigit((unsigned char)y[ny]); ny++)
+				;
+			if (nx != ny)
+				return nx < ny ? -1 : 1;
+			if ((c = strncmp(x, y, nx)) != 0)
+				return c;
+			x += nx;
+			y += ny;
+		} else if (*x != *y) {
+			return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+		} else {
+			x++;
+			y++;
+		}
+	}
+	return (unsigned char)*x - (unsigned char)*y;
 }
 
 static const store_mailbox *sort_mb;
@@ -262,7 +301,9 @@ maildir_scan(store_mailbox *mb)
 			index_remove_marked(mb, gone);
 			break;
 		}
-	/* new messages get UIDs in name (delivery time) order */
+	/* new messages get UIDs in delivery order (the time in their names) */
+	if (nnew > 1)
+		qsort(ents, nnew, sizeof(*ents), cmp_delivered);
 	for (i = 0; i < nnew; i++) {
 		struct entry *e = &ents[i];
 		struct store_msg *m;

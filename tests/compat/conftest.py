@@ -49,7 +49,7 @@ def pytest_terminal_summary(terminalreporter):
     for l in lines:
         terminalreporter.write_line(l)
     try:
-        work = os.environ.get("SW_COMPAT_WORK") or os.path.join(bc.BUILDDIR, "tests", "compat", "work")
+        work = os.environ.get("SW_COMPAT_WORK") or bc.test_dir("compat", "work")
         if os.path.isdir(work):
             with open(os.path.join(work, "summary.txt"), "w") as f:
                 f.write("\n".join(lines) + "\n")

@@ -10,13 +10,13 @@ import tempfile
 
 import pytest
 
-from swpaths import BUILDDIR, SRCDIR, build_path, free_port, src_path  # noqa: F401
+from swpaths import BUILDDIR, SRCDIR, build_path, free_port, src_path, test_dir  # noqa: F401
 
 
 @pytest.fixture
 def sandbox():
     """A fresh directory (mode 0755, outside /tmp) removed after the test."""
-    base = os.environ.get("SW_TEST_TMP", os.path.join(BUILDDIR, "tests", "sandbox"))
+    base = os.environ.get("SW_TEST_TMP") or test_dir("sandbox")
     os.makedirs(base, exist_ok=True)
     os.chmod(base, 0o755)
     d = tempfile.mkdtemp(prefix="t.", dir=base)

@@ -14,20 +14,7 @@ import socket
 import subprocess
 import time
 
-# (not imported from conftest: tests/compat has a conftest module too,
-# and whichever pytest loads last owns the name)
-SRCDIR = os.environ.get("SW_SRCDIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
-BUILDDIR = os.environ.get("SW_BUILDDIR", SRCDIR)
-
-
-def build_path(*parts):
-    return os.path.join(BUILDDIR, *parts)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from swpaths import BUILDDIR, SRCDIR, build_path, free_port  # noqa: F401
 
 MAILBOXD = build_path("mailboxd", "mailboxd")
 MAIL_LOCAL = build_path("mailboxd", "mail.local")

@@ -90,10 +90,15 @@ def test_many_failed_logins_slow_down_but_service_goes_on(sandbox):
 
 
 def proc_uid(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Uid:"):
-                return int(line.split()[1])
+    """pid's real uid, None once it has exited (the port probe's
+    connection process may still be going away)"""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("Uid:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        pass
     return None
 
 

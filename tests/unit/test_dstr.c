@@ -24,6 +24,18 @@ test_append_and_terminate(void **state)
 	dstr_free(&d);
 }
 
+/* reserving room in a string never written leaves a valid empty string */
+static void
+test_reserve_keeps_it_a_string(void **state)
+{
+	dstr d = DSTR_INIT;
+
+	dstr_reserve(&d, 100);
+	assert_non_null(d.s);
+	assert_string_equal(dstr_cstr(&d), "");
+	dstr_free(&d);
+}
+
 static void
 test_grows_large(void **state)
 {
@@ -57,6 +69,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_append_and_terminate),
+		cmocka_unit_test(test_reserve_keeps_it_a_string),
 		cmocka_unit_test(test_grows_large),
 		cmocka_unit_test(test_printf_appends),
 	};
