@@ -234,6 +234,15 @@ cmd_data(struct lmtp *l, const char *arg)
 			stream_printf(l->s, "552 5.3.4 <%s> Message too big\r\n", l->addrs[i]);
 			continue;
 		}
+		if (stream_peer_gone(l->s)) {
+			/* the client died after sending the data: it never
+			 * sees a reply, so it will retry; saving now would
+			 * deliver the message twice */
+			msg_warn("lmtp(%s): client went away before delivery; not saved",
+			    l->rcpts[i]);
+			l->done = 1;
+			goto out;
+		}
 		dstr_clear(&msg);
 		if (l->flags & LMTP_ADD_RETURN_PATH)
 			dstr_printf(&msg, "Return-Path: <%s>\r\nDelivered-To: %s\r\n", dstr_cstr(&l->from),

@@ -4,6 +4,7 @@
  * with sendmail makemap's options, messages and exit codes. */
 #include "config.h"
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,16 +95,21 @@ build(map *m, const char *name, const struct opts *o)
 					p++;
 		}
 		val = p;
+		/* the key is folded before anything is said about it */
+		if (o->fold)
+			for (p = key; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
 		if (*val == '\0' && !o->empty) {
 			fprintf(stderr, "makemap: %s: line %d: no RHS for LHS %s\n", name, lineno, key);
 			exitstat = EX_DATAERR;
 			continue;
 		}
 		if (o->verbose)
-			fprintf(stderr, "key=`%s', val=`%s'\n", key, val);
+			printf("key=`%s', val=`%s'\n", key, val);
 		dstr_clear(&err);
 		rc = map_rebuild_store(m, key, val, &err);
-		if (rc == 1) {
+		if (rc == 1 && !o->replace) {
+			/* -r replaced it without a word */
 			fprintf(stderr, "makemap: %s: line %d: key %s: duplicate key\n", name, lineno, key);
 			exitstat = EX_DATAERR;
 		} else if (rc < 0) {
@@ -125,7 +131,7 @@ int
 main(int argc, char **argv)
 {
 	struct opts o = { 0, 1, 0, 0, 0, 0, 0, 0, '#', 0, NULL };
-	struct map_env env = { NULL, NULL, NULL, NULL, NULL };
+	struct map_env env = { NULL, NULL, NULL, NULL, NULL, NULL };
 	map_registry *reg;
 	dstr kline = DSTR_INIT, err = DSTR_INIT;
 	const char *type, *name;
@@ -149,6 +155,7 @@ main(int argc, char **argv)
 		case 't': o.delim = optarg[0]; break;
 		case 'u': o.unmap = 1; break;
 		case 'v': o.verbose = 1; break;
+		case 'x': puts("hash:db\nbtree:db\nimplicit:"); return EX_OK;
 		default: usage();
 		}
 	}
@@ -156,8 +163,12 @@ main(int argc, char **argv)
 		usage();
 	type = argv[optind];
 	name = argv[optind + 1];
-	if (o.cf != NULL && access(o.cf, R_OK) != 0)
-		fprintf(stderr, "makemap: %s: %s\n", o.cf, "cannot read configuration file");
+	/* a configuration named with -C must be there (sendmail's makemap
+	 * reads it); without -C none is needed */
+	if (o.cf != NULL && access(o.cf, R_OK) != 0) {
+		fprintf(stderr, "makemap: %s: %s\n", o.cf, strerror(errno));
+		return EX_NOINPUT;
+	}
 	if (strcmp(type, "hash") != 0 && strcmp(type, "btree") != 0 &&
 	    strcmp(type, "implicit") != 0) {
 		fprintf(stderr, "makemap: error opening type %s map %s: Unknown database type\n",
@@ -172,13 +183,14 @@ main(int argc, char **argv)
 		return EX_SOFTWARE;
 	}
 	map_set_write_flags(m, o.fold, o.nul, o.replace, 0);
+	map_set_duplicates(m, o.dups);
 	if (o.unmap) {
 		struct dump d = { o.delim };
 
 		if (map_each(m, print_pair, &d) != 0) {
 			fprintf(stderr, "makemap: error opening type %s map %s: No such file or directory\n",
 			    type, name);
-			rc = EX_NOINPUT;
+			rc = EX_CANTCREAT;
 		} else
 			rc = EX_OK;
 	} else

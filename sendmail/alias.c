@@ -12,6 +12,7 @@
 #include "base/xalloc.h"
 #include "map/alias_file.h"
 #include "sendmail/alias.h"
+#include "sendmail/mailer.h"
 #include "sendmail/parseaddr.h"
 #include "sendmail/rewrite.h"
 
@@ -105,9 +106,22 @@ struct rebuild {
 	const char *file;
 	FILE *out;
 	pool *pool;
+	dstr *syntax;		/* the reader's messages not yet printed */
 	int count, errors;
 	size_t longest, total;
 };
+
+/* flush_syntax: the reader's messages about lines before this entry, so
+ * that everything comes out in file order */
+static void
+flush_syntax(struct rebuild *rb)
+{
+	if (rb->syntax->len == 0)
+		return;
+	fputs(rb->syntax->s, rb->out);
+	rb->errors++;
+	dstr_clear(rb->syntax);
+}
 
 static int
 store_entry(void *arg, const char *name, const char *value, int line)
@@ -119,6 +133,7 @@ store_entry(void *arg, const char *name, const char *value, int line)
 	char *key;
 	int rc;
 
+	flush_syntax(rb);
 	rc = parse_address(&env, name, '\0', &pa, NULL, &msgs);
 	if (msgs.len) {
 		/* each message carries the file and line */
@@ -133,19 +148,21 @@ store_entry(void *arg, const char *name, const char *value, int line)
 		}
 		rb->errors++;
 	}
-	if (rc == 0 && (pa.is_error || pa.mailer == NULL || strcmp(pa.mailer->name, "local") != 0)) {
-		if (!pa.is_error) {
-			fprintf(rb->out, "%s: line %d: %s... cannot alias non-local names\n",
-			    rb->file, line, name);
-			rb->errors++;
-		}
+	/* a name that does not parse, or parses to a mailer without F=A
+	 * (aliasable; the error mailer included), is not stored */
+	if (rc != 0 || pa.is_error || pa.mailer == NULL || !mailer_has_flag(pa.mailer, 'A')) {
+		fprintf(rb->out, "%s: line %d: %s... cannot alias non-local names\n",
+		    rb->file, line, name);
+		rb->errors++;
 		parsed_addr_free(&pa);
 		dstr_free(&msgs);
 		return 0;
 	}
-	parsed_addr_free(&pa);
 	dstr_free(&msgs);
-	key = xstrdup(name);
+	/* the key is the local user the name parsed to ("Root" -> root,
+	 * "user@localhost" -> user, blanks as BlankSub makes them) */
+	key = xstrdup(pa.user && *pa.user ? pa.user : name);
+	parsed_addr_free(&pa);
 	for (char *p = key; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	rc = map_rebuild_store(rb->m, key, value, &err);
@@ -196,6 +213,7 @@ aliases_rebuild(struct conf *c, FILE *out)
 		rb.file = files[i];
 		rb.out = out;
 		rb.pool = pool_new();
+		rb.syntax = &err;
 		/* keys are lower-cased here; they and the values keep their NUL */
 		map_set_write_flags(maps[i], 0, 1, 0, 0);
 		if (map_rebuild_begin(maps[i], 0, &err) != 0) {
@@ -206,11 +224,7 @@ aliases_rebuild(struct conf *c, FILE *out)
 			continue;
 		}
 		alias_file_read(files[i], store_entry, &rb, &err);
-		if (err.len) {
-			fputs(err.s, out);
-			rb.errors++;
-		}
-		dstr_clear(&err);
+		flush_syntax(&rb);
 		map_rebuild_store(maps[i], "@", "@", &err);
 		if (map_rebuild_commit(maps[i], &err) != 0) {
 			fprintf(out, "newaliases: %s\n", dstr_cstr(&err));

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
+#include <sysexits.h>
 #include <time.h>
 #include "base/log.h"
 #include "base/xalloc.h"
@@ -25,12 +27,18 @@ static void
 msg_at(struct conf *c, const struct cf_item *it, const char *fmt, ...)
 {
 	va_list ap;
+	size_t start = c->msgs.len;
 
 	dstr_printf(&c->msgs, "%s: line %d: ", it->file, it->line);
 	va_start(ap, fmt);
 	dstr_vprintf(&c->msgs, fmt, ap);
 	va_end(ap);
 	dstr_putc(&c->msgs, '\n');
+	/* errors set the exit code; sendmail's warnings (an option given
+	 * by an abbreviation, "WARNING: ...") do not */
+	if (c->exit_status == 0 && !strstr(c->msgs.s + start, ": WARNING") &&
+	    !strstr(c->msgs.s + start, " used as abbreviation for "))
+		c->exit_status = EX_SOFTWARE;
 }
 
 /* prefix each line of m with file:line into c->msgs */
@@ -114,6 +122,15 @@ env_message(void *ctx, const char *text)
 		msg_warn("%s", text);
 }
 
+static void
+env_failed(void *ctx, int code)
+{
+	struct conf *c = ctx;
+
+	if (c->exit_status == 0)
+		c->exit_status = code;
+}
+
 static int
 env_class_has(void *ctx, const char *cls, const char *word)
 {
@@ -186,9 +203,14 @@ file_class(struct conf *c, const struct cf_item *it, int cls)
 	else
 		fp = fopen(dstr_cstr(&path), "r");
 	if (fp == NULL) {
-		if (!it->optional)
+		if (!it->optional) {
+			int e = errno;
+
+			if (c->exit_status == 0)
+				c->exit_status = EX_OSERR;
 			msg_at(c, it, "fileclass: cannot open '%s': %s",
-			    dstr_cstr(&path), strerror(errno));
+			    dstr_cstr(&path), strerror(e));
+		}
 		dstr_free(&path);
 		return;
 	}
@@ -240,6 +262,61 @@ predefine(struct conf *c)
 		class_add(c->classes, macro_id("persistentMacros", 16), persistent[i]);
 }
 
+/* version_line: V<level>[/<vendor>]: a number sendmail knows (10), and
+ * the one vendor it accepts */
+static void
+version_line(struct conf *c, const struct cf_item *it)
+{
+	const char *v = it->value;
+
+	while (isspace((unsigned char)*v))
+		v++;
+	if (!isdigit((unsigned char)*v)) {
+		/* shown as sendmail shows it: the first 20 bytes of the text
+		 * with its macro references already turned into a marker
+		 * byte (0x01) and the name ("$$" is one '$') */
+		dstr shown = DSTR_INIT;
+		const char *p;
+
+		for (p = v; *p && shown.len < 20; p++) {
+			if (p[0] == '$' && p[1] == '$')
+				dstr_putc(&shown, *p++);
+			else if (p[0] == '$' && p[1] == '{') {
+				const char *e = strchr(p, '}');
+
+				dstr_putc(&shown, 0x01);
+				if (e == NULL)
+					break;
+				dstr_append(&shown, p + 2, (size_t)(e - p - 2));
+				p = e;
+			} else if (p[0] == '$' && p[1])
+				dstr_putc(&shown, 0x01);
+			else
+				dstr_putc(&shown, *p);
+		}
+		dstr_truncate(&shown, shown.len > 20 ? 20 : shown.len);
+		msg_at(c, it, "invalid argument to V line: \"%s\"", dstr_cstr(&shown));
+		dstr_free(&shown);
+	} else {
+		c->level = atoi(v);
+		if (c->level < 10)
+			dstr_printf(&c->msgs, "Warning: .cf file is out of date: sendmail %s "
+			    "supports version 10, .cf file is version %d\n",
+			    SENDWELL_COMPAT_VERSION, c->level);
+		else if (c->level > 10) {
+			dstr_printf(&c->msgs, "Warning: .cf version level (%d) exceeds "
+			    "sendmail version %s functionality (10)\n",
+			    c->level, SENDWELL_COMPAT_VERSION);
+			if (c->exit_status == 0)
+				c->exit_status = EX_SOFTWARE;
+		}
+	}
+	free(c->vendor);
+	c->vendor = it->extra ? xstrdup(it->extra) : NULL;
+	if (it->extra && strcasecmp(it->extra, "Berkeley") != 0)
+		msg_at(c, it, "invalid V line vendor code: \"%s\"", it->extra);
+}
+
 static void
 load_items(struct conf *c, struct cf_file *cf)
 {
@@ -255,9 +332,7 @@ load_items(struct conf *c, struct cf_file *cf)
 			msg_at(c, it, "%s", it->text);
 			break;
 		case CF_VERSION:
-			c->level = atoi(it->value);
-			free(c->vendor);
-			c->vendor = it->extra ? xstrdup(it->extra) : NULL;
+			version_line(c, it);
 			break;
 		case CF_DEFINE: {
 			char *v = munch(it->value);
@@ -385,6 +460,7 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 	env.macro_set = env_macro_set;
 	env.class_has = env_class_has;
 	env.message = env_message;
+	env.failed = env_failed;
 	c->maps = map_registry_new(&env);
 	predefine(c);
 	identity_init(c, NULL);
@@ -393,6 +469,8 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 	if (cf_read(path, &cf, &errs) < 0) {
 		dstr_puts(&c->msgs, dstr_cstr(&errs));
 		c->nerrors++;
+		/* sendmail stops here with EX_OSFILE */
+		c->exit_status = EX_OSFILE;
 	} else {
 		c->nerrors += cf.nerrors;
 		load_items(c, &cf);
@@ -423,6 +501,13 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 	mailer_resolve(c);
 	identity_after_cf(c, NULL);
 	set_operators(c);
+	/* sendmail's startup advice when $j has no domain part */
+	if (test_mode && macro_get(&c->macros, 'j') && !strchr(macro_get(&c->macros, 'j'), '.'))
+		dstr_printf(&c->msgs, "WARNING: local host name (%s) is not qualified; "
+		    "see cf/README: WHO AM I?\n", macro_get(&c->macros, 'j'));
+	/* main says "No local mailer defined"; it is an error (exit 70) */
+	if (conf_mailer(c, "local") == NULL && c->exit_status == 0)
+		c->exit_status = EX_SOFTWARE;
 	map_define_builtins(c->maps);
 	dstr_clear(&m);
 	map_open_all(c->maps, &m);

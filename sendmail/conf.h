@@ -78,6 +78,10 @@ struct conf {
 				 * command runs (-bt output); NULL: the log */
 	dstr msgs;		/* warnings from loading, "file: line n: ..." */
 	int nerrors;
+	int exit_status;	/* sendmail's exit code after an error in the
+				 * config or while rewriting (EX_SOFTWARE, or
+				 * EX_OSERR for a file it could not open);
+				 * -bt exits with it.  0 while all is well. */
 };
 
 /* conf_load: read path and build the config.  Warnings and errors are

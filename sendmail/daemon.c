@@ -22,15 +22,27 @@
 #include "base/xalloc.h"
 #include "io/net.h"
 #include "sendmail/alias.h"
+#include "sendmail/auth.h"
 #include "sendmail/daemon.h"
 #include "sendmail/deliver.h"
 #include "sendmail/queue.h"
 #include "sendmail/runqueue.h"
 #include "sendmail/smtpd.h"
+#include "sendmail/tls_smtp.h"
 #include "sendmail/version.h"
 
 #define MAX_LISTENERS 16
+#define MAX_RATE 100000		/* ConnectionRateThrottle beyond this: no limit worth keeping */
 #define DEFAULT_RUN_USER "mail"
+/* the master remembers failed AUTHs per client address this long */
+#define AUTHFAIL_WINDOW 600
+#define AUTHFAIL_SLOTS 1024
+/* children report a failed AUTH with this line on the notify pipe */
+#define AUTHFAIL_TAG "AUTHFAIL "
+/* and an ETRN with this one: the master starts the queue run */
+#define ETRN_TAG "ETRN "
+
+struct master;
 
 struct listener {
 	int fd;
@@ -40,14 +52,43 @@ struct listener {
 	int port;
 };
 
-static volatile sig_atomic_t got_term, got_chld;
+static volatile sig_atomic_t got_term, got_chld, got_hup;
+/* the master keeps its signals blocked but while it waits in ppoll(), so
+ * none is lost between a check and the wait; children get the mask it
+ * had before */
+static sigset_t orig_mask;
+static int masked;
+
+static void
+child_unblock(void)
+{
+	if (masked)
+		sigprocmask(SIG_SETMASK, &orig_mask, NULL);
+}
 static int notify_fd = -1;	/* children write queue IDs here */
+static struct master *the_master;	/* for worker_fork() */
+static pid_t worker_fork(void);
+
+/* failed AUTHs by client address, as children report them */
+struct authfail {
+	char addr[64];
+	int count;
+	time_t first;
+};
+static struct authfail authfails[AUTHFAIL_SLOTS];
 
 static void
 on_term(int sig)
 {
 	(void)sig;
 	got_term = 1;
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	got_hup = 1;
 }
 
 static void
@@ -138,11 +179,8 @@ open_listeners(struct conf *c, struct listener *ls)
 				free(all);
 				return -1;
 			}
-		} else {
-			msg_info("starting daemon (%s): SMTP+queueing@%s (%s port %d)", SENDWELL_VERSION_TEXT,
-			    ls[n].name, ls[n].addr, ls[n].port);
+		} else
 			n++;
-		}
 		dstr_free(&err);
 	}
 	free(all);
@@ -169,20 +207,34 @@ run_user(struct conf *c)
 	return pw;
 }
 
-/* drop: become the run user for good (before reading from the net) */
+/* drop: become the run user for good (before reading from the net).
+ * The group "sasl", where it exists, is kept as the one supplementary
+ * group: Debian's /etc/sasldb2 and saslauthd's socket directory belong
+ * to it, and SMTP AUTH needs them. */
 static int
 drop(struct passwd *pw)
 {
+	struct group *gr;
+	gid_t extra;
+	int n = 0;
+
 	if (getuid() != 0 || pw == NULL || pw->pw_uid == 0)
 		return 0;
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+	gr = getgrnam("sasl");
+	if (gr && gr->gr_gid != pw->pw_gid) {
+		extra = gr->gr_gid;
+		n = 1;
+	}
+	if (setgroups((size_t)n, n ? &extra : NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
 		return -1;
 	if (setuid(0) == 0)
 		return -1;	/* must not be able to get root back */
 	return 0;
 }
 
-/* queue_access: the run user's group must be able to write the queue */
+/* queue_access: the run user's group must be able to write the queue
+ * and the statistics file */
 static void
 queue_access(struct conf *c, struct passwd *pw)
 {
@@ -206,6 +258,16 @@ queue_access(struct conf *c, struct passwd *pw)
 			msg_notice("queue directory %s: group set to %ld, mode 0770",
 			    dir, (long)pw->pw_gid);
 	}
+	/* session children count rejections in the statistics file, which
+	 * sendmail only updates when it exists: let the group write it */
+	dir = options_get(c->opts, "StatusFile");
+	if (dir && *dir && stat(dir, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_gid != pw->pw_gid || (st.st_mode & 0060) != 0060)) {
+		if (chown(dir, st.st_uid, pw->pw_gid) != 0 ||
+		    chmod(dir, (st.st_mode & 07777) | 0060) != 0)
+			msg_error("statistics file %s: cannot give group %ld access: %s",
+			    dir, (long)pw->pw_gid, strerror(errno));
+	}
 }
 
 static void
@@ -221,18 +283,139 @@ tell_master(void *arg, const char *qid)
 	}
 }
 
+/* authfail_slot: the entry of addr (create: take the oldest slot) */
+static struct authfail *
+authfail_slot(const char *addr, int create)
+{
+	time_t now = time(NULL);
+	struct authfail *old = &authfails[0];
+	size_t i;
+
+	for (i = 0; i < AUTHFAIL_SLOTS; i++) {
+		struct authfail *a = &authfails[i];
+
+		if (a->addr[0] && now - a->first > AUTHFAIL_WINDOW)
+			a->addr[0] = '\0';	/* aged out */
+		if (a->addr[0] && strcmp(a->addr, addr) == 0)
+			return a;
+		if (!a->addr[0] || (old->addr[0] && a->first < old->first))
+			old = a;
+	}
+	if (!create)
+		return NULL;
+	snprintf(old->addr, sizeof(old->addr), "%s", addr);
+	old->count = 0;
+	old->first = now;
+	return old;
+}
+
+static int
+authfail_count(const char *addr)
+{
+	struct authfail *a = authfail_slot(addr, 0);
+
+	return a ? a->count : 0;
+}
+
+/* tell_master_authfail: a child's report of one failed AUTH */
+static void
+tell_master_authfail(void *arg, const char *addr)
+{
+	(void)arg;
+	if (notify_fd >= 0) {
+		dstr d = DSTR_INIT;
+
+		dstr_printf(&d, AUTHFAIL_TAG "%s\n", addr);
+		(void)!write(notify_fd, d.s, d.len);
+		dstr_free(&d);
+	}
+}
+
+/* tell_master_etrn: a child's report of "ETRN node" */
+static void
+tell_master_etrn(void *arg, const char *node)
+{
+	(void)arg;
+	if (notify_fd >= 0) {
+		dstr d = DSTR_INIT;
+
+		dstr_printf(&d, ETRN_TAG "%s\n", node);
+		(void)!write(notify_fd, d.s, d.len);
+		dstr_free(&d);
+	}
+}
+
+/* etrn_run: a queue run for the messages to node (RFC 1985): "host"
+ * has a recipient at host, "@domain" one in domain or below it,
+ * "#group" is a whole queue group (we have one queue) */
+static void
+etrn_run(struct conf *c, const char *node)
+{
+	pid_t pid;
+
+	pid = worker_fork();
+	if (pid == 0) {
+		struct qfilter f = { 'R', 0, NULL };
+		dstr text = DSTR_INIT;
+
+		if (node[0] == '@')
+			dstr_puts(&text, node + 1);
+		else if (node[0] != '#')
+			dstr_printf(&text, "@%s", node);
+		f.text = text.s;
+		runqueue_once(c, node[0] == '#' ? NULL : &f);
+		_exit(0);
+	}
+	if (pid < 0)
+		msg_error("ETRN %s: cannot fork a queue run: %s", node, strerror(errno));
+}
+
+/* delivers_now: DeliveryMode q (queue only) and d (deferred) leave new
+ * messages to the next queue run */
+static int
+delivers_now(struct conf *c)
+{
+	const char *m = options_get(c->opts, "DeliveryMode");
+
+	return !(m && (m[0] == 'q' || m[0] == 'd'));
+}
+
 static void
 deliver_child(struct conf *c, const char *qid)
 {
-	pid_t pid = fork();
+	pid_t pid = worker_fork();
 
 	if (pid == 0) {
-		signal(SIGCHLD, SIG_DFL);
 		deliver_by_id(c, queue_dir(c), qid);
 		_exit(0);
 	}
 	if (pid < 0)
 		msg_error("%s: cannot fork delivery: %s", qid, strerror(errno));
+}
+
+/* name_confirmed: does the name the client's address maps back to map
+ * forward to that address?  (sendmail's "may be forged" test) */
+static int
+name_confirmed(const char *name, const struct sockaddr_storage *ss)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	int ok = 0;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = ss->ss_family;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(name, NULL, &hints, &res) != 0)
+		return 0;
+	for (ai = res; ai && !ok; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET && ss->ss_family == AF_INET)
+			ok = memcmp(&((struct sockaddr_in *)ai->ai_addr)->sin_addr,
+			    &((const struct sockaddr_in *)ss)->sin_addr, 4) == 0;
+		else if (ai->ai_family == AF_INET6 && ss->ss_family == AF_INET6)
+			ok = memcmp(&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
+			    &((const struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0;
+	}
+	freeaddrinfo(res);
+	return ok;
 }
 
 static void
@@ -247,7 +430,9 @@ session_child(struct conf *c, struct listener *ls, int nls, int fd, struct passw
 		close(ls[i].fd);
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
+	child_unblock();
 	if (drop(pw) != 0) {
 		msg_error("cannot drop privileges to %s", pw ? pw->pw_name : "?");
 		_exit(EX_OSERR);
@@ -268,155 +453,458 @@ session_child(struct conf *c, struct listener *ls, int nls, int fd, struct passw
 			else if (ss.ss_family == AF_INET6)
 				hp = gethostbyaddr(&((struct sockaddr_in6 *)&ss)->sin6_addr, 16, AF_INET6);
 		}
-		if (hp && hp->h_name)
+		if (hp && hp->h_name) {
 			snprintf(peer.name, sizeof(peer.name), "%s", hp->h_name);
-		else
+			snprintf(peer.resolve, sizeof(peer.resolve), "%s",
+			    name_confirmed(peer.name, &ss) ? "OK" : "FORGED");
+		} else {
 			snprintf(peer.name, sizeof(peer.name), "[%s]", np.rip);
+			snprintf(peer.resolve, sizeof(peer.resolve), "%s",
+			    h_errno == TRY_AGAIN ? "TEMP" : "FAIL");
+		}
 	}
 	for (i = 0; i < nls; i++)
 		if (ls[i].port == np.lport) {
 			peer.daemon_name = ls[i].name;
 			peer.daemon_flags = ls[i].flags;
+			peer.implicit_tls = strchr(ls[i].flags, 's') != NULL;
 		}
+	/* the table is the master's, as it was at fork */
+	peer.auth_failures = authfail_count(peer.addr);
+	peer.auth_failed = tell_master_authfail;
+	peer.etrn = tell_master_etrn;
 	smtpd_session(c, fd, fd, &peer, tell_master, NULL);
 	close(fd);
 	_exit(0);
 }
 
+/* child_report: one line a child wrote on the notify pipe */
+static void
+child_report(struct conf *c, const char *line)
+{
+	if (strncmp(line, AUTHFAIL_TAG, strlen(AUTHFAIL_TAG)) == 0) {
+		struct authfail *a = authfail_slot(line + strlen(AUTHFAIL_TAG), 1);
+
+		a->count++;
+	} else if (strncmp(line, ETRN_TAG, strlen(ETRN_TAG)) == 0)
+		etrn_run(c, line + strlen(ETRN_TAG));
+	else if (line[0] && delivers_now(c))
+		deliver_child(c, line);
+}
+
+/* the master's state */
+struct master {
+	struct conf *c;
+	struct passwd *pw;
+	struct listener ls[MAX_LISTENERS];
+	int nls;
+	int paused;			/* listeners closed: MaxDaemonChildren reached */
+	long maxchildren;		/* MaxDaemonChildren (0: no limit) */
+	long maxrate;			/* ConnectionRateThrottle per second (0: none) */
+	long long *accepts;		/* when the last maxrate connections came (ms) */
+	long next_accept;		/* ring position of the oldest */
+	int rate_logged;
+	pid_t *kids;			/* session children alive */
+	size_t nkids, capkids;
+	int pipefd[2];			/* children report to the master */
+	dstr pending;
+};
+
+/* worker_fork: a child for a delivery or queue run; it must not hold the
+ * listening sockets (a long delivery would keep the port bound after the
+ * master stops) nor the master's end of the notify pipe */
+static pid_t
+worker_fork(void)
+{
+	pid_t pid = fork();
+	int i;
+
+	if (pid != 0)
+		return pid;
+	if (the_master) {
+		for (i = 0; i < the_master->nls; i++)
+			if (the_master->ls[i].fd >= 0)
+				close(the_master->ls[i].fd);
+		close(the_master->pipefd[0]);
+	}
+	signal(SIGCHLD, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	child_unblock();
+	return 0;
+}
+
+/* listeners_pause / listeners_resume: sendmail closes its sockets while
+ * MaxDaemonChildren sessions run, so new clients are refused at once
+ * instead of waiting in the backlog */
+static void
+listeners_pause(struct master *m)
+{
+	int i;
+
+	if (m->paused)
+		return;
+	msg_info("rejecting connections on daemon %s: %zu children, max %ld",
+	    m->ls[0].name, m->nkids, m->maxchildren);
+	for (i = 0; i < m->nls; i++) {
+		close(m->ls[i].fd);
+		m->ls[i].fd = -1;
+	}
+	m->paused = 1;
+}
+
+static void
+listeners_resume(struct master *m)
+{
+	int i;
+
+	if (!m->paused)
+		return;
+	for (i = 0; i < m->nls; i++) {
+		dstr err = DSTR_INIT;
+		struct listener *l = &m->ls[i];
+
+		l->fd = net_listen_tcp(strcmp(l->addr, "0.0.0.0") == 0 ? "*" : l->addr, l->port,
+		    (int)options_int(m->c->opts, "Listen", 128), &err);
+		if (l->fd < 0)
+			msg_error("daemon %s: cannot bind %s port %d again: %s", l->name, l->addr,
+			    l->port, err.s ? err.s : "");
+		dstr_free(&err);
+	}
+	msg_info("accepting connections again for daemon %s", m->ls[0].name);
+	m->paused = 0;
+}
+
+/* reap: collect exited children; session children leave the list */
+static void
+reap(struct master *m)
+{
+	pid_t pid;
+	size_t i;
+
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
+		for (i = 0; i < m->nkids; i++)
+			if (m->kids[i] == pid) {
+				m->kids[i] = m->kids[--m->nkids];
+				break;
+			}
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* throttled: ConnectionRateThrottle: once maxrate connections came
+ * within the last second, the next waits until the oldest of them is a
+ * second old; *wait_ms gets how long */
+static int
+throttled(struct master *m, int *wait_ms)
+{
+	long long oldest, age;
+
+	if (m->maxrate <= 0)
+		return 0;
+	oldest = m->accepts[m->next_accept];
+	age = now_ms() - oldest;
+	if (oldest == 0 || age >= 1000) {
+		m->rate_logged = 0;
+		return 0;
+	}
+	if (!m->rate_logged) {
+		msg_info("deferring connections on daemon %s: %ld per second", m->ls[0].name,
+		    m->maxrate);
+		m->rate_logged = 1;
+	}
+	*wait_ms = (int)(1000 - age);
+	return 1;
+}
+
+static void
+count_accept(struct master *m)
+{
+	if (m->maxrate <= 0)
+		return;
+	m->accepts[m->next_accept] = now_ms();
+	m->next_accept = (m->next_accept + 1) % m->maxrate;
+}
+
+/* command_line: our argv as the kernel has it ("" when unknown) */
+static void
+command_line(dstr *out, char ***argv)
+{
+	FILE *fp = fopen("/proc/self/cmdline", "r");
+	dstr raw = DSTR_INIT;
+	char buf[1024];
+	size_t n, i, argc = 0;
+
+	if (fp == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		dstr_append(&raw, buf, n);
+	fclose(fp);
+	for (i = 0; i < raw.len; i++)
+		if (raw.s[i] == '\0')
+			argc++;
+	if (argv) {
+		char *p = raw.s;
+
+		*argv = xcalloc(argc + 1, sizeof(char *));
+		for (i = 0; i < argc; i++) {
+			(*argv)[i] = xstrdup(p);
+			p += strlen(p) + 1;
+		}
+	}
+	for (i = 0; i < raw.len; i++)
+		dstr_putc(out, raw.s[i] ? raw.s[i] : (i + 1 < raw.len ? ' ' : '\0'));
+	if (out->len && out->s[out->len - 1] == '\0')
+		dstr_truncate(out, out->len - 1);
+	dstr_free(&raw);
+}
+
+/* write_pidfile: the pid and the command line, as sendmail writes them */
+static void
+write_pidfile(struct conf *c)
+{
+	const char *pf = options_get(c->opts, "PidFile");
+	FILE *fp = fopen(pf && *pf ? pf : "/run/sendmail.pid", "w");
+	dstr cmd = DSTR_INIT;
+
+	if (fp == NULL)
+		return;
+	command_line(&cmd, NULL);
+	fprintf(fp, "%ld\n%s\n", (long)getpid(), dstr_cstr(&cmd));
+	fclose(fp);
+	dstr_free(&cmd);
+}
+
+/* restart: SIGHUP: run ourselves again, same arguments, same pid, so the
+ * new sendmail.cf (and everything it names) takes effect.  Sessions in
+ * progress go on in their children. */
+static void
+restart(struct master *m)
+{
+	dstr cmd = DSTR_INIT;
+	char **argv = NULL;
+	int i;
+
+	command_line(&cmd, &argv);
+	if (argv == NULL || argv[0] == NULL) {
+		msg_error("cannot restart: command line unknown");
+		dstr_free(&cmd);
+		return;
+	}
+	msg_info("restarting %s due to signal", argv[0]);
+	for (i = 0; i < m->nls; i++)
+		if (m->ls[i].fd >= 0)
+			close(m->ls[i].fd);
+	close(m->pipefd[0]);
+	close(m->pipefd[1]);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	child_unblock();
+	execv("/proc/self/exe", argv);
+	msg_error("cannot restart %s: %s", argv[0], strerror(errno));
+	_exit(EX_OSERR);
+}
+
+/* read_reports: the lines children wrote on the notify pipe */
+static void
+read_reports(struct master *m)
+{
+	char buf[512];
+	ssize_t r;
+
+	while ((r = read(m->pipefd[0], buf, sizeof(buf))) > 0)
+		dstr_append(&m->pending, buf, (size_t)r);
+	while (m->pending.len) {
+		char *nl = memchr(m->pending.s, '\n', m->pending.len);
+		size_t len;
+
+		if (nl == NULL)
+			break;
+		len = (size_t)(nl - m->pending.s);
+		*nl = '\0';
+		child_report(m->c, m->pending.s);
+		memmove(m->pending.s, nl + 1, m->pending.len - len - 1);
+		dstr_truncate(&m->pending, m->pending.len - len - 1);
+	}
+}
+
+/* accept_one: a connection on listener i, served by a new child */
+static void
+accept_one(struct master *m, int i)
+{
+	int fd = accept(m->ls[i].fd, NULL, NULL);
+	pid_t pid;
+
+	if (fd < 0)
+		return;
+	count_accept(m);
+	pid = fork();
+	if (pid == 0) {
+		close(m->pipefd[0]);
+		session_child(m->c, m->ls, m->nls, fd, m->pw);
+	}
+	if (pid > 0) {
+		if (m->nkids == m->capkids) {
+			m->capkids = m->capkids ? m->capkids * 2 : 16;
+			m->kids = xreallocarray(m->kids, m->capkids, sizeof(*m->kids));
+		}
+		m->kids[m->nkids++] = pid;
+	}
+	close(fd);
+}
+
+static void
+queue_run_child(struct conf *c)
+{
+	pid_t pid = worker_fork();
+
+	if (pid == 0) {
+		runqueue_once(c, NULL);
+		_exit(0);
+	}
+}
+
+/* detach: into the background, as -bd does */
+static int
+detach_now(void)
+{
+	pid_t pid = fork();
+	int dn;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	setsid();
+	dn = open("/dev/null", O_RDWR);
+	if (dn >= 0) {
+		dup2(dn, 0);
+		dup2(dn, 1);
+		dup2(dn, 2);
+		if (dn > 2)
+			close(dn);
+	}
+	return 0;
+}
+
 int
 daemon_run(struct conf *c, int detach, long interval)
 {
-	struct listener ls[MAX_LISTENERS];
+	static struct master m;
 	struct pollfd pfd[MAX_LISTENERS + 1];
-	struct passwd *pw = run_user(c);
-	int nls, i, pipefd[2];
-	long maxchildren = options_int(c->opts, "MaxDaemonChildren", 0);
-	int children = 0;
 	time_t next_run = interval > 0 ? time(NULL) : 0;
-	dstr pending = DSTR_INIT;
+	int i;
 
-	nls = open_listeners(c, ls);
-	if (nls <= 0)
+	memset(&m, 0, sizeof(m));
+	the_master = &m;
+	m.pipefd[0] = m.pipefd[1] = -1;
+	m.c = c;
+	m.pw = run_user(c);
+	m.maxchildren = options_int(c->opts, "MaxDaemonChildren", 0);
+	m.maxrate = options_int(c->opts, "ConnectionRateThrottle", 0);
+	if (m.maxrate > MAX_RATE)
+		m.maxrate = MAX_RATE;
+	if (m.maxrate > 0)
+		m.accepts = xcalloc((size_t)m.maxrate, sizeof(*m.accepts));
+	dstr_init(&m.pending);
+	m.nls = open_listeners(c, m.ls);
+	if (m.nls <= 0)
 		return EX_OSERR;
+	msg_info("starting daemon (%s): SMTP%s", SENDWELL_VERSION_TEXT,
+	    interval > 0 ? "+queueing" : "");
+	/* as root, once: the key file is rarely readable by RunAsUser */
+	(void)tls_smtp_init(c);
+	(void)auth_server_init();
 	alias_open(c);
-	queue_access(c, pw);
-	if (detach) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			return EX_OSERR;
-		if (pid > 0)
-			_exit(0);
-		setsid();
-		{
-			int dn = open("/dev/null", O_RDWR);
-
-			if (dn >= 0) {
-				dup2(dn, 0);
-				dup2(dn, 1);
-				dup2(dn, 2);
-				if (dn > 2)
-					close(dn);
-			}
-		}
-	}
-	{
-		const char *pf = options_get(c->opts, "PidFile");
-		FILE *fp = fopen(pf && *pf ? pf : "/run/sendmail.pid", "w");
-
-		if (fp) {
-			fprintf(fp, "%ld\n", (long)getpid());
-			fclose(fp);
-		}
-	}
-	if (pipe(pipefd) != 0)
+	queue_access(c, m.pw);
+	if (detach && detach_now() != 0)
 		return EX_OSERR;
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	fcntl(pipefd[0], F_SETFD, FD_CLOEXEC);
-	notify_fd = pipefd[1];
+	write_pidfile(c);
+	if (pipe(m.pipefd) != 0)
+		return EX_OSERR;
+	fcntl(m.pipefd[0], F_SETFL, O_NONBLOCK);
+	fcntl(m.pipefd[0], F_SETFD, FD_CLOEXEC);
+	fcntl(m.pipefd[1], F_SETFD, FD_CLOEXEC);
+	notify_fd = m.pipefd[1];
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGTERM);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGHUP);
+		sigaddset(&set, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &set, &orig_mask);
+		masked = 1;
+	}
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
+	signal(SIGHUP, on_hup);
 	signal(SIGCHLD, on_chld);
 	signal(SIGPIPE, SIG_IGN);
 	while (!got_term) {
-		int n, wait_ms = -1;
+		int n, wait_ms = -1, listen = 1;
 
+		if (got_hup)
+			restart(&m);
 		if (got_chld) {
 			got_chld = 0;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				if (children > 0)
-					children--;
+			reap(&m);
 		}
+		if (m.maxchildren > 0 && (long)m.nkids >= m.maxchildren)
+			listeners_pause(&m);
+		else
+			listeners_resume(&m);
 		if (interval > 0) {
 			time_t now = time(NULL);
 
 			if (now >= next_run) {
-				pid_t pid = fork();
-
-				if (pid == 0) {
-					signal(SIGCHLD, SIG_DFL);
-					runqueue_once(c, NULL);
-					_exit(0);
-				}
+				queue_run_child(c);
 				next_run = now + interval;
 			}
 			wait_ms = (int)(next_run - now) * 1000;
 		}
-		for (i = 0; i < nls; i++) {
-			pfd[i].fd = ls[i].fd;
-			pfd[i].events = (maxchildren > 0 && children >= maxchildren) ? 0 : POLLIN;
+		if (m.paused || throttled(&m, &n)) {
+			listen = 0;
+			if (!m.paused && (wait_ms < 0 || n < wait_ms))
+				wait_ms = n;
 		}
-		pfd[nls].fd = pipefd[0];
-		pfd[nls].events = POLLIN;
-		n = poll(pfd, (nfds_t)nls + 1, wait_ms);
+		for (i = 0; i < m.nls; i++) {
+			pfd[i].fd = listen ? m.ls[i].fd : -1;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		pfd[m.nls].fd = m.pipefd[0];
+		pfd[m.nls].events = POLLIN;
+		{
+			struct timespec ts = { wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L };
+
+			n = ppoll(pfd, (nfds_t)m.nls + 1, wait_ms < 0 ? NULL : &ts, &orig_mask);
+		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (pfd[nls].revents & POLLIN) {
-			char buf[512];
-			ssize_t r;
-
-			while ((r = read(pipefd[0], buf, sizeof(buf))) > 0)
-				dstr_append(&pending, buf, (size_t)r);
-			while (pending.len) {
-				char *nl = memchr(pending.s, '\n', pending.len);
-				char qid[64];
-				size_t len;
-
-				if (nl == NULL)
-					break;
-				len = (size_t)(nl - pending.s);
-				snprintf(qid, sizeof(qid), "%.*s", (int)len, pending.s);
-				memmove(pending.s, nl + 1, pending.len - len - 1);
-				dstr_truncate(&pending, pending.len - len - 1);
-				if (qid[0])
-					deliver_child(c, qid);
-			}
-		}
-		for (i = 0; i < nls; i++) {
-			int fd;
-			pid_t pid;
-
-			if (!(pfd[i].revents & POLLIN))
-				continue;
-			fd = accept(ls[i].fd, NULL, NULL);
-			if (fd < 0)
-				continue;
-			pid = fork();
-			if (pid == 0) {
-				close(pipefd[0]);
-				session_child(c, ls, nls, fd, pw);
-			}
-			if (pid > 0)
-				children++;
-			close(fd);
-		}
+		if (pfd[m.nls].revents & POLLIN)
+			read_reports(&m);
+		for (i = 0; i < m.nls && listen; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_one(&m, i);
 	}
-	for (i = 0; i < nls; i++)
-		close(ls[i].fd);
-	dstr_free(&pending);
+	for (i = 0; i < m.nls; i++)
+		if (m.ls[i].fd >= 0)
+			close(m.ls[i].fd);
+	dstr_free(&m.pending);
+	free(m.kids);
+	free(m.accepts);
 	msg_info("stopping daemon, reason=signal");
 	return EX_OK;
 }

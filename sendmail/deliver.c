@@ -2,6 +2,7 @@
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 #include "sendmail/maillog.h"
 #include "sendmail/queue.h"
 #include "sendmail/smtpc.h"
+#include "sendmail/stats.h"
 
 /* batchable: two recipients can share one mailer run */
 static int
@@ -45,12 +47,31 @@ run_batch(struct conf *c, struct envelope *e, struct batch *b)
 static const char *
 to_text(const struct rcpt *r, dstr *d)
 {
+	/* as it was given: "<a@b>" from SMTP, "a@b" or "user" from the
+	 * command line or a header (sendmail's printable address) */
 	dstr_clear(d);
-	if (r->addr[0] == '<' || strchr(r->addr, '@') == NULL)
-		dstr_puts(d, r->addr);
-	else
-		dstr_printf(d, "<%s>", r->addr);
+	dstr_puts(d, r->addr);
 	return d->s;
+}
+
+/* failure_text: the stat= of a permanent failure.  A peer's SMTP reply
+ * is logged as sendmail logs the exit status it maps the reply to (550,
+ * 551, 553: "User unknown"; other 5xx: "Service unavailable"); the full
+ * reply stays in the DSN's Diagnostic-Code. */
+static const char *
+failure_text(const char *diag)
+{
+	if (diag == NULL)
+		return "Service unavailable";
+	if (diag[0] == '5' && isdigit((unsigned char)diag[1]) &&
+	    isdigit((unsigned char)diag[2]) && (diag[3] == ' ' || diag[3] == '-' ||
+	    diag[3] == '\0')) {
+		if (strncmp(diag, "550", 3) == 0 || strncmp(diag, "551", 3) == 0 ||
+		    strncmp(diag, "553", 3) == 0)
+			return "User unknown";
+		return "Service unavailable";
+	}
+	return diag;
 }
 
 static void
@@ -64,7 +85,7 @@ log_outcome(const struct envelope *e, const struct rcpt *r)
 	else if (r->state == RS_DEFERRED)
 		dstr_printf(&stat, "Deferred: %s", r->diag ? r->diag : "");
 	else
-		dstr_puts(&stat, r->diag ? r->diag : "Service unavailable");
+		dstr_puts(&stat, failure_text(r->diag));
 	maillog_to(e, to_text(r, &to), r->owner, r->mailer ? r->mailer : "*error*",
 	    r->relay, r->xstart ? r->xstart : time(NULL), r->status, stat.s);
 	dstr_free(&to);
@@ -78,7 +99,7 @@ deliver_queued(struct conf *c, struct envelope *e)
 	long qreturn = options_time(c->opts, "Timeout.queuereturn", 'd', 5 * 86400);
 	long qwarn = options_time(c->opts, "Timeout.queuewarn", 'h', 4 * 3600);
 	struct rcpt **group = NULL;
-	size_t i, k, pending = 0;
+	size_t i, k, pending = 0, msgsize = 0;
 	char dsnid[32];
 	dstr err = DSTR_INIT;
 	const char *last_diag = NULL;
@@ -124,6 +145,19 @@ deliver_queued(struct conf *c, struct envelope *e)
 		b.rcpts = group;
 		b.n = n;
 		run_batch(c, e, &b);
+		{
+			/* the statistics count a mailer run that delivered */
+			int sent = 0;
+
+			for (k = 0; k < n; k++)
+				if (group[k]->state == RS_SENT)
+					sent = 1;
+			if (sent) {
+				if (msgsize == 0)
+					msgsize = envelope_message_size(e);
+				stats_note_delivered(c, m, msgsize);
+			}
+		}
 		for (k = 0; k < n; k++) {
 			if (group[k]->state == RS_QUEUED)
 				rcpt_result(group[k], RS_DEFERRED, "4.0.0", "not attempted");

@@ -16,6 +16,7 @@
 #include "sendmail/headers.h"
 #include "sendmail/maillog.h"
 #include "sendmail/msgwrite.h"
+#include "sendmail/parseaddr.h"
 #include "sendmail/queue.h"
 
 static int
@@ -261,11 +262,38 @@ dsn_send(struct conf *c, struct envelope *e, enum dsn_kind kind, char qid[32])
 		goto out;
 	}
 	snprintf(qid, 32, "%s", b.qid);
-	msg_info("%s: %s: %s notify: %s", e->qid, b.qid,
-	    kind == DSN_FAILURE ? "DSN" : "postmaster", kind == DSN_FAILURE ?
-	    "User unknown" : "Warning: could not send message");
+	{
+		/* "QID: BOUNCEQID: DSN: why", why being the first failure's
+		 * text; the bounce's own lines carry its queue ID, and the
+		 * message's lines after it carry the message's again */
+		dstr why = DSTR_INIT;
+
+		for (i = 0; i < e->nrcpts && kind == DSN_FAILURE; i++)
+			if (e->rcpts[i].state == RS_FAILED && !e->rcpts[i].bounced &&
+			    e->rcpts[i].diag) {
+				strip_reply_code(e->rcpts[i].diag, &why);
+				break;
+			}
+		if (why.len == 0)
+			dstr_puts(&why, kind == DSN_FAILURE ? "Service unavailable" :
+			    "Warning: could not send message");
+		log_set_qid(e->qid);
+		msg_info("%s: DSN: %s", b.qid, why.s);
+		dstr_free(&why);
+	}
+	log_set_qid(b.qid);
 	maillog_from(&b, body.len, NULL);
-	deliver_queued(c, &b);
+	{
+		/* under its lock, as every delivery: a queue run may have
+		 * found the new notification already */
+		int fd = queue_lock(c, b.queue_dir, b.qid);
+
+		if (fd >= 0) {
+			deliver_queued(c, &b);
+			close(fd);
+		}
+	}
+	log_set_qid(e->qid);
 	envelope_free(&b);
 mark:
 	for (i = 0; i < e->nrcpts; i++)

@@ -134,6 +134,16 @@ envelope_sender_bare(const struct envelope *e)
 }
 
 size_t
+envelope_message_size(const struct envelope *e)
+{
+	size_t n = e->body_size, i;
+
+	for (i = 0; i < e->nhdrs; i++)
+		n += strlen(e->hdrs[i].name) + 2 + strlen(e->hdrs[i].value) + 1;
+	return n;
+}
+
+size_t
 envelope_pending(const struct envelope *e)
 {
 	size_t i, n = 0;

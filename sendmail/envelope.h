@@ -94,6 +94,9 @@ struct header *envelope_header(struct envelope *e, const char *name);
 void envelope_remove_header(struct envelope *e, const char *name);
 /* envelope_pending: recipients still to be tried */
 size_t envelope_pending(const struct envelope *e);
+/* envelope_message_size: what sendmail logs, counts and announces with
+ * SIZE=: the headers as they will be written plus the data file */
+size_t envelope_message_size(const struct envelope *e);
 /* envelope_sender_bare: the sender without <>; "" for the null sender
  * and for bounces (EF_RESPONSE) */
 const char *envelope_sender_bare(const struct envelope *e);

@@ -183,6 +183,66 @@ forward_file(struct conf *c, const struct passwd *pw, dstr *path)
 	return found;
 }
 
+/* local_addr: ruleset 5 (localaddr) for a local user the aliases did
+ * not take, when the local mailer has F=5: MAIL_HUB and LUSER_RELAY
+ * send such users elsewhere.  1 when the recipient now goes to another
+ * mailer (or failed), 0 when it stays local. */
+static int
+local_addr(struct conf *c, struct rw_env *env, struct rcpt *r)
+{
+	/* F=5 on whatever mailer the address resolved to: local in an MTA
+	 * config, and the smtp mailers too in submit.cf (FEATURE(msp)),
+	 * whose ruleset 5 hands everything to the MTA */
+	const struct mailer *lm = conf_mailer(c, r->mailer ? r->mailer : "local"), *m;
+	struct toklist ws = { 0 };
+	const char *end;
+	size_t i, hs, he, us;
+	dstr host = DSTR_INIT, user = DSTR_INIT, rn = DSTR_INIT;
+	int moved = 0;
+
+	if (lm == NULL || !mailer_has_flag(lm, '5') || c->rules.rs[5].n == 0)
+		return 0;
+	if (addr_tokenize(&c->syntax, r->user, '\0', TOK_MODE_EXTERNAL, env->pool, &ws, &end,
+	    NULL) < 0 || ws.n == 0 || rewrite(env, &ws, 5) != EX_OK ||
+	    !rw_triple(&ws, &hs, &he, &us)) {
+		toklist_free(&ws);
+		return 0;
+	}
+	if (hs)
+		tok_join(&host, &ws.v[hs], he - hs);
+	if (us)
+		tok_join(&user, &ws.v[us], ws.n - us);
+	m = conf_mailer(c, ws.v[1].s);
+	if (strcasecmp(ws.v[1].s, "error") == 0) {
+		fail(r, host.len ? host.s : "5.0.0", user.len ? user.s : "Unknown user");
+		moved = 1;
+	} else if (m && m != lm && us && us < ws.n) {
+		/* the user part as buildaddr makes it: rulesets 2, R=, 4 */
+		struct toklist u = { 0 };
+
+		for (i = us; i < ws.n; i++)
+			toklist_push(&u, ws.v[i]);
+		rewrite(env, &u, 2);
+		if (m->r_env > 0)
+			rewrite(env, &u, m->r_env);
+		rewrite(env, &u, 4);
+		tok_join(&rn, u.v, u.n);
+		toklist_free(&u);
+		free(r->mailer);
+		free(r->host);
+		free(r->user);
+		r->mailer = xstrdup(m->name);
+		r->host = dstr_steal(&host);
+		r->user = xstrdup(rn.len ? rn.s : user.s);
+		moved = 1;
+	}
+	toklist_free(&ws);
+	dstr_free(&host);
+	dstr_free(&user);
+	dstr_free(&rn);
+	return moved;
+}
+
 void
 expand_recipients(struct conf *c, struct envelope *e, dstr *msgs)
 {
@@ -226,7 +286,12 @@ expand_recipients(struct conf *c, struct envelope *e, dstr *msgs)
 		r->host = xstrdup(pa.host);
 		r->user = xstrdup(pa.user);
 		parsed_addr_free(&pa);
-		if (strcmp(m->name, "local") != 0 || r->user[0] == '\\' || (r->flags & RCPT_ALIAS_DONE))
+		if (strcmp(m->name, "local") != 0) {
+			if (mailer_has_flag(m, '5') && !(r->flags & RCPT_ALIAS_DONE))
+				local_addr(c, &env, r);
+			continue;
+		}
+		if (r->user[0] == '\\' || (r->flags & RCPT_ALIAS_DONE))
 			continue;
 		/* aliases first */
 		alias = alias_lookup(c, r->user, &st);
@@ -238,6 +303,8 @@ expand_recipients(struct conf *c, struct envelope *e, dstr *msgs)
 			continue;
 		}
 		free(alias);
+		if (st != MAP_TEMPFAIL && local_addr(c, &env, r))
+			continue;
 		if (st == MAP_TEMPFAIL) {
 			r->state = RS_DEFERRED;
 			free(r->status);

@@ -7,6 +7,10 @@
 #include "sendmail/macro.h"
 
 #define MAX_EXPAND_DEPTH 20
+/* an expansion stops growing here: macros that name each other several
+ * times per level would otherwise grow exponentially with the depth
+ * (sendmail expands into a fixed buffer, so its results are bounded too) */
+#define MAX_EXPAND_LEN 65536
 
 static char **long_names;	/* long_names[id - 256] */
 static size_t n_long, cap_long;
@@ -124,14 +128,14 @@ macro_get_name(const struct macro_table *mt, const char *name)
 }
 
 static void
-expand(const struct macro_table *mt, const char *s, dstr *out, int depth)
+expand(const struct macro_table *mt, const char *s, dstr *out, int depth, size_t limit)
 {
 	/* skip[] tracks, per open conditional, whether text is dropped */
 	int skip[32], level = 0, skipping = 0;
 	const char *p = s;
 	int id;
 
-	while (*p) {
+	while (*p && out->len < limit) {
 		if (*p != '$' || p[1] == '\0') {
 			if (!skipping)
 				dstr_putc(out, *p);
@@ -181,9 +185,9 @@ expand(const struct macro_table *mt, const char *s, dstr *out, int depth)
 
 			if (v != NULL) {
 				if (depth < MAX_EXPAND_DEPTH && strchr(v, '$'))
-					expand(mt, v, out, depth + 1);
+					expand(mt, v, out, depth + 1, limit);
 				else
-					dstr_puts(out, v);
+					dstr_append(out, v, strnlen(v, limit - out->len));
 			}
 		}
 	}
@@ -192,5 +196,5 @@ expand(const struct macro_table *mt, const char *s, dstr *out, int depth)
 void
 macro_expand(const struct macro_table *mt, const char *s, dstr *out)
 {
-	expand(mt, s, out, 0);
+	expand(mt, s, out, 0, out->len + MAX_EXPAND_LEN);
 }

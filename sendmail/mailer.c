@@ -14,6 +14,9 @@
 static void
 conf_msg(struct conf *c, const char *file, int line, const char *fmt, const char *a)
 {
+	/* every message here is an error: -bt then exits 70, as sendmail */
+	if (c->exit_status == 0)
+		c->exit_status = EX_SOFTWARE;
 	dstr_printf(&c->msgs, "%s: line %d: ", file, line);
 	dstr_printf(&c->msgs, fmt, a);
 	dstr_putc(&c->msgs, '\n');
@@ -172,7 +175,7 @@ set_user(struct conf *c, struct mailer *m, const char *v, const char *file, int 
 		m->uid = (int)pw->pw_uid;
 		m->gid = (int)pw->pw_gid;
 	} else {
-		conf_msg(c, file, line, "mailer: unknown user %s", user);
+		conf_msg(c, file, line, "readcf: mailer U= flag: unknown user %s", user);
 		rc = -1;
 	}
 	m->uidname = user;
@@ -182,7 +185,7 @@ set_user(struct conf *c, struct mailer *m, const char *v, const char *file, int 
 		else if ((gr = getgrnam(grp)) != NULL)
 			m->gid = (int)gr->gr_gid;
 		else
-			conf_msg(c, file, line, "mailer: unknown group %s", grp);
+			conf_msg(c, file, line, "readcf: mailer U= flag: unknown group %s", grp);
 		m->gidname = xstrdup(grp);
 	}
 	return rc;
@@ -249,18 +252,24 @@ mailer_define(struct conf *c, const char *name, char **fields,
 			m->dtype = d2 ? xstrdup(d2 + 1) : NULL;
 			break;
 		}
-		default:
-			conf_msg(c, file, line, "M%s: unknown mailer equate", name);
+		default: {
+			char eq[3] = { key, '=', '\0' };
+			dstr what = DSTR_INIT;
+
+			dstr_printf(&what, "%s: unknown mailer equate %s", name, eq);
+			conf_msg(c, file, line, "M%s", what.s);
+			dstr_free(&what);
 			break;
+		}
 		}
 	}
 	if (m->path == NULL) {
-		conf_msg(c, file, line, "mailer %s: empty path name", name);
+		conf_msg(c, file, line, "M%s: P= argument required", name);
 		mailer_free(m);
 		return -1;
 	}
 	if (m->argv == NULL) {
-		conf_msg(c, file, line, "mailer %s: empty argument vector", name);
+		conf_msg(c, file, line, "M%s: A= argument required", name);
 		mailer_free(m);
 		return -1;
 	}

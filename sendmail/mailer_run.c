@@ -90,8 +90,10 @@ mailer_macros(struct conf *c, struct envelope *e, const struct mailer *m,
 	macro_table_init(mt, &e->macros);
 	macro_set(mt, 'h', host ? host : "");
 	macro_set(mt, 'u', n == 1 && rcpts[0]->user ? rcpts[0]->user : "");
+	/* the null sender: $g is empty, so "Return-Path: <$g>" is "<>";
+	 * the UNIX From line names MAILER-DAEMON instead (msgwrite.c) */
 	if (*envelope_sender_bare(e) == '\0')
-		dstr_puts(&g, "<>");
+		;
 	else
 		remote_name(&env, envelope_sender_bare(e), m, RN_SENDER, &g);
 	macro_set(mt, 'g', dstr_cstr(&g));
@@ -379,8 +381,70 @@ done:
 	free(ok);
 }
 
+/* unquoted: a recipient as the prog and file mailers want it: without
+ * the quotes an alias needs around blanks ("\"|prog a b\""), and for
+ * the prog mailer without the bar: its A= is "sh -c $u" or "smrsh -c $u" */
+static char *
+unquoted(const char *user, int prog)
+{
+	dstr d = DSTR_INIT;
+	const char *p = user;
+
+	if (*p == '"') {
+		for (p++; *p && *p != '"'; p++) {
+			if (*p == '\\' && p[1])
+				p++;
+			dstr_putc(&d, *p);
+		}
+	} else
+		dstr_puts(&d, p);
+	if (prog && d.len && d.s[0] == '|') {
+		char *t = xstrdup(d.s + 1);
+
+		dstr_set(&d, t);
+		free(t);
+	}
+	return dstr_steal(&d);
+}
+
+/* swap_users: the batch's users unquoted while the mailer runs */
+static void
+swap_users(struct batch *b, char **saved, int prog)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		char *u = saved[i];
+
+		saved[i] = b->rcpts[i]->user;
+		b->rcpts[i]->user = u ? u : unquoted(saved[i] ? saved[i] : "", prog);
+	}
+}
+
+static void run_program(struct conf *c, struct envelope *e, struct batch *b);
+
 void
 mailer_run_program(struct conf *c, struct envelope *e, struct batch *b)
+{
+	char **saved;
+	size_t i;
+
+	if (strcmp(b->m->name, "prog") != 0) {
+		run_program(c, e, b);
+		return;
+	}
+	saved = xcalloc(b->n + 1, sizeof(char *));
+	swap_users(b, saved, 1);
+	run_program(c, e, b);
+	for (i = 0; i < b->n; i++) {
+		free(b->rcpts[i]->user);
+		b->rcpts[i]->user = saved[i];
+	}
+	free(saved);
+}
+
+static void
+run_program(struct conf *c, struct envelope *e, struct batch *b)
 {
 	struct macro_table mt;
 	char **argv;
@@ -479,10 +543,17 @@ mailer_run_file(struct conf *c, struct envelope *e, struct batch *b)
 			const char *l = options_get(c->opts, "UnixFromLine");
 
 			become(uid, gid);
-			fd = open(r->user, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+			{
+				char *file = unquoted(r->user, 0);
+
+				fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+				free(file);
+			}
 			if (fd < 0)
 				_exit(errno == EACCES ? EX_NOPERM : EX_CANTCREAT);
 			s = stream_new(-1, fd);
+			if (*envelope_sender_bare(e) == '\0')
+				macro_set(&mt, 'g', "MAILER-DAEMON");
 			macro_expand(&mt, l ? l : "From $g $d", &from);
 			stream_write(s, from.s, from.len);
 			stream_puts(s, "\n");

@@ -40,8 +40,14 @@ maillog_from(const struct envelope *e, size_t msgsize, const char *relay)
 	for (i = 0; i < e->nrcpts; i++)
 		if (e->rcpts[i].flags & RCPT_PRIMARY)
 			nrcpts++;
-	dstr_printf(&d, "from=<%s>, size=%zu, class=0, nrcpts=%zu",
-	    envelope_sender_bare(e), msgsize, nrcpts);
+	/* the sender as it was given: "<a@b>" from SMTP, "user" from the
+	 * command line, "<>" for the null sender (sendmail's q_paddr) */
+	if (e->sender == NULL || e->sender[0] == '\0' || (e->flags & EF_RESPONSE) ||
+	    strcmp(e->sender, "<>") == 0)
+		dstr_puts(&d, "from=<>");
+	else
+		dstr_printf(&d, "from=%s", e->sender);
+	dstr_printf(&d, ", size=%zu, class=0, nrcpts=%zu", msgsize, nrcpts);
 	if (mid)
 		dstr_printf(&d, ", msgid=%s", mid->value);
 	if (e->bodytype)

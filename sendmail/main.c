@@ -18,8 +18,10 @@
 #include "sendmail/daemon.h"
 #include "sendmail/debug.h"
 #include "sendmail/expand.h"
+#include "sendmail/hoststatus.h"
 #include "sendmail/identity.h"
 #include "sendmail/mailq.h"
+#include "sendmail/msp.h"
 #include "sendmail/runqueue.h"
 #include "sendmail/submit.h"
 #include "sendmail/testmode.h"
@@ -29,7 +31,9 @@
 
 struct args {
 	int mode;		/* the letter after -b, or 'q' for a queue run */
-	const char *cf;
+	const char *cf;		/* -C, or NULL */
+	int aflag;		/* -Ac / -Am: submit.cf or sendmail.cf */
+	int submit;		/* the submission config was chosen */
 	char **opts;		/* -O Name=value (and -o as letters) */
 	int nopts;
 	struct submit_opts sub;
@@ -99,6 +103,8 @@ load(struct args *a, int test_mode)
 
 	if (c->nerrors && !test_mode)
 		fputs(dstr_cstr(&c->msgs), stderr);
+	if (msp_settle(c, a->submit) != 0)
+		exit(EX_OSERR);
 	return c;
 }
 
@@ -147,8 +153,9 @@ main(int argc, char **argv)
 	struct conf *c;
 	int ch, rc;
 
+	/* before anything reads the environment */
+	msp_start();
 	memset(&a, 0, sizeof(a));
-	a.cf = DEFAULT_CF;
 	log_open("sendmail", LOG_TO_SYSLOG, NULL);
 	if (strcmp(prog, "newaliases") == 0)
 		a.mode = 'i';
@@ -164,6 +171,9 @@ main(int argc, char **argv)
 		switch (ch) {
 		case 'b':
 			a.mode = optarg[0];
+			break;
+		case 'A':
+			a.aflag = optarg[0];
 			break;
 		case 'C':
 			a.cf = optarg;
@@ -229,6 +239,9 @@ main(int argc, char **argv)
 			break;
 		}
 	}
+	/* submission modes use submit.cf when it exists (sendmail 8.12+);
+	 * the set-group-ID privilege goes unless it is needed */
+	a.cf = msp_config(a.cf, a.aflag, a.mode, DEFAULT_CF, a.opts, a.nopts, &a.submit);
 	if (tTd(0, 1))
 		print_version();
 	switch (a.mode) {
@@ -259,8 +272,33 @@ main(int argc, char **argv)
 		c = load(&a, 0);
 		rc = verify(c, argv + optind, argc - optind);
 		break;
+	case 'h':
+		c = load(&a, 0);
+		rc = hoststatus_print(c, stdout);
+		break;
+	case 'H':
+		c = load(&a, 0);
+		rc = hoststatus_purge(c, stdout);
+		break;
 	case 'q':
 		c = load(&a, 0);
+		if (!msp_may_run_queue(c)) {
+			fputs("sendmail: only root and the queue's owner may run this queue "
+			    "(PrivacyOptions restrictqrun)\n", stderr);
+			rc = EX_NOPERM;
+			break;
+		}
+		if (a.qinterval) {
+			/* -q30m without -bd: a queue runner of its own (the
+			 * client queue's, run as `sendmail -Ac -q30m`) */
+			int ok;
+			long interval = options_parse_time(a.qinterval, 'm', &ok);
+
+			if (ok && interval > 0) {
+				rc = msp_queue_runner(c, &a.qf, interval);
+				break;
+			}
+		}
 		runqueue_once(c, &a.qf);
 		rc = EX_OK;
 		break;
@@ -299,5 +337,8 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	conf_free(c);
+	for (ch = 0; ch < a.nopts; ch++)
+		free(a.opts[ch]);
+	free(a.opts);
 	return rc;
 }

@@ -139,8 +139,14 @@ message_write(struct conf *c, struct envelope *e, const struct mailer *m,
 	if (m && mailer_has_flag(m, 'U')) {
 		const char *l = options_get(c->opts, "UnixFromLine");
 		dstr from = DSTR_INIT;
+		struct macro_table fm;
 
-		macro_expand(mt, l ? l : "From $g $d", &from);
+		/* a bounce's From line names MAILER-DAEMON ($g is empty) */
+		macro_table_init(&fm, mt);
+		if (*envelope_sender_bare(e) == '\0')
+			macro_set(&fm, 'g', "MAILER-DAEMON");
+		macro_expand(&fm, l ? l : "From $g $d", &from);
+		macro_table_free(&fm);
 		put(out, from.s ? from.s : "", from.len, eol);
 		stream_puts(out, eol);
 		dstr_free(&from);

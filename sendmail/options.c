@@ -3,6 +3,8 @@
  * config (OperatorChars and friends) are read back by the loader. */
 #include "config.h"
 #include <ctype.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -141,6 +143,36 @@ accumulates(const char *name)
 	    strcasecmp(name, "ClientPortOptions") == 0;
 }
 
+/* check_user: RunAsUser, TrustedUser and DefaultUser name a user (and a
+ * group) that must exist; sendmail says so when it reads the option,
+ * naming DefaultUser by its letter */
+static void
+check_user(const char *name, const char *value, dstr *msg)
+{
+	const char *shown = name, *colon;
+	char *user;
+	int digits = 1;
+	size_t i;
+
+	if (strcmp(name, "DefaultUser") == 0)
+		shown = "u";
+	else if (strcmp(name, "RunAsUser") != 0 && strcmp(name, "TrustedUser") != 0)
+		return;
+	if (msg == NULL || *value == '\0')
+		return;
+	colon = strchr(value, ':');
+	user = colon ? xstrndup(value, (size_t)(colon - value)) : xstrdup(value);
+	for (i = 0; user[i]; i++)
+		if (!isdigit((unsigned char)user[i]))
+			digits = 0;
+	if (*user && !digits && getpwnam(user) == NULL)
+		dstr_printf(msg, "readcf: option %s: unknown user %s\n", shown, user);
+	else if (colon && colon[1] && !isdigit((unsigned char)colon[1]) &&
+	    getgrnam(colon + 1) == NULL)
+		dstr_printf(msg, "readcf: option %s: unknown group %s\n", shown, colon + 1);
+	free(user);
+}
+
 int
 options_set(struct options *o, const char *name, int is_short,
     const char *value, dstr *msg)
@@ -208,6 +240,7 @@ options_set(struct options *o, const char *name, int is_short,
 		dstr_free(&joined);
 		return 0;
 	}
+	check_user(name, value, msg);
 	store(o, name, value);
 	return 0;
 }

@@ -91,13 +91,16 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 {
 	struct conf *c = env->conf;
 	struct toklist ws = { 0 }, user = { 0 };
-	size_t i, hs = 0, he = 0, us = 0;
+	size_t i, hs, he, us;
 	const char *end;
 	int st;
 
 	memset(out, 0, sizeof(*out));
-	if (addr_tokenize(&c->syntax, addr, delim, TOK_MODE_EXTERNAL, env->pool,
-	    &ws, &end, msgs) < 0 || ws.n == 0) {
+	st = addr_tokenize(&c->syntax, addr, delim, TOK_MODE_EXTERNAL, env->pool,
+	    &ws, &end, msgs);
+	if (st < 0 && addr_8bit_error(addr) && c->exit_status == 0)
+		c->exit_status = EX_USAGE;	/* an 8-bit control byte */
+	if (st < 0 || ws.n == 0) {
 		if (endp)
 			*endp = end;
 		toklist_free(&ws);
@@ -111,24 +114,23 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 	else
 		rewrite(env, &ws, 0);
 	out->rw_status = st;
-	if (ws.n < 2 || ws.v[0].op != TOK_CANONNET || ws.v[1].op != TOK_TEXT) {
+	if (!rw_triple(&ws, &hs, &he, &us)) {
+		/* sendmail makes it an error address (-bt's /parse then says
+		 * "mailer *error*, user "); the message names no address */
 		if (msgs)
-			dstr_printf(msgs, "%s... buildaddr: no mailer in parsed address\n", addr);
+			dstr_puts(msgs, "buildaddr: no mailer in parsed address\n");
+		if (c->exit_status == 0)
+			c->exit_status = EX_SOFTWARE;
+		out->is_error = 1;
+		out->mailer_name = xstrdup("error");
+		out->host = xstrdup("");
+		out->user = xstrdup("");
+		out->error_dsn = xstrdup("");
+		out->error_text = xstrdup("buildaddr: no mailer in parsed address");
 		toklist_free(&ws);
-		return -1;
+		return 0;
 	}
 	out->mailer_name = xstrndup(ws.v[1].s, ws.v[1].len);
-	for (i = 2; i < ws.n; i++) {
-		if (ws.v[i].op == TOK_CANONHOST && hs == 0)
-			hs = i + 1;
-		else if (ws.v[i].op == TOK_CANONUSER && us == 0) {
-			if (hs && he == 0)
-				he = i;
-			us = i + 1;
-		}
-	}
-	if (hs && he == 0)
-		he = us ? us - 1 : ws.n;
 	out->host = hs ? join(c, &ws, hs, he) : xstrdup("");
 	if (strcmp(out->mailer_name, "error") == 0) {
 		char *text = us ? join_words(c, &ws, us, ws.n) : xstrdup("");
@@ -166,10 +168,13 @@ parse_address(struct rw_env *env, const char *addr, int delim,
 	 * ":include:file" to the prog, *file* and *include* mailers */
 	if (us && us < ws.n && ws.v[us].op == TOK_TEXT && strcmp(out->mailer->name, "local") == 0) {
 		const struct mailer *alt = NULL;
+		/* "|prog args" in quotes (the usual way to write an alias
+		 * with blanks) counts as well: sendmail looks past them */
+		char first = ws.v[us].s[0] == '"' ? ws.v[us].s[1] : ws.v[us].s[0];
 
-		if (ws.v[us].s[0] == '|' && mailer_has_flag(out->mailer, '|'))
+		if (first == '|' && mailer_has_flag(out->mailer, '|'))
 			alt = conf_mailer(c, "prog");
-		else if (ws.v[us].s[0] == '/' && mailer_has_flag(out->mailer, '/'))
+		else if (first == '/' && mailer_has_flag(out->mailer, '/'))
 			alt = conf_mailer(c, "*file*");
 		else if (ws.v[us].s[0] == ':' && mailer_has_flag(out->mailer, ':') && us + 2 < ws.n &&
 		    strcasecmp(ws.v[us + 1].s, "include") == 0 &&

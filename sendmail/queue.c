@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -66,6 +67,16 @@ file_mode(const struct conf *c)
 	return m && *m ? (int)strtol(m, NULL, 8) : 0600;
 }
 
+/* exact_mode: a QueueFileMode the config names is what the files get,
+ * whatever the caller's umask: the client queue's files must stay
+ * readable and writable by its group (0660) for the queue runner */
+static void
+exact_mode(const struct conf *c, int fd)
+{
+	if (options_is_set(c->opts, "QueueFileMode"))
+		(void)fchmod(fd, (mode_t)file_mode(c) & 0777);
+}
+
 int
 queue_data_open(const struct conf *c, struct envelope *e, struct qdata *d, dstr *err)
 {
@@ -80,6 +91,7 @@ queue_data_open(const struct conf *c, struct envelope *e, struct qdata *d, dstr 
 		path_of(e->queue_dir, "df", e->qid, &path);
 		d->fd = open(path.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file_mode(c));
 		if (d->fd >= 0) {
+			exact_mode(c, d->fd);
 			d->path = dstr_steal(&path);
 			return 0;
 		}
@@ -271,6 +283,7 @@ write_control(const struct conf *c, const struct envelope *e, dstr *err)
 		dstr_printf(err, "cannot create %s: %s", tf.s, strerror(errno));
 		goto out;
 	}
+	exact_mode(c, fd);
 	while (off < text.len) {
 		ssize_t w = write(fd, text.s + off, text.len - off);
 
@@ -556,22 +569,35 @@ int
 queue_lock(const struct conf *c, const char *dir, const char *qid)
 {
 	dstr p = DSTR_INIT;
-	struct flock fl;
+	struct stat held, now;
 	int fd;
 
 	(void)c;
 	path_of(dir, "qf", qid, &p);
 	fd = open(p.s, O_RDWR | O_CLOEXEC);
-	dstr_free(&p);
-	if (fd < 0)
-		return -1;
-	memset(&fl, 0, sizeof(fl));
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_SETLK, &fl) != 0) {
-		close(fd);
+	if (fd < 0) {
+		dstr_free(&p);
 		return -1;
 	}
+	/* flock, not fcntl: a POSIX lock goes away when the process closes
+	 * any descriptor of the file (reading the qf would drop it), and
+	 * flock is what sendmail takes on Linux, so the two never work on
+	 * one message at once */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		close(fd);
+		dstr_free(&p);
+		return -1;
+	}
+	/* the file may have been finished (removed) or rewritten (renamed
+	 * over) between the open and the lock: then this is not the message
+	 * any more */
+	if (fstat(fd, &held) != 0 || stat(p.s, &now) != 0 || held.st_ino != now.st_ino ||
+	    held.st_dev != now.st_dev) {
+		close(fd);
+		dstr_free(&p);
+		return -1;
+	}
+	dstr_free(&p);
 	return fd;
 }
 

@@ -45,7 +45,9 @@ int queue_read(const struct conf *c, const char *dir, const char *qid,
 /* queue_remove: delete a finished message (control file first). */
 void queue_remove(const struct conf *c, const struct envelope *e);
 /* queue_lock: lock a message's control file for processing; returns the
- * fd holding the lock, -1 if another process has it or it is gone. */
+ * fd holding the lock, -1 if another process has it or it is gone (or
+ * was replaced since).  The lock is flock(2)'s: it stays while the fd
+ * is open, whatever else the process opens and closes. */
 int queue_lock(const struct conf *c, const char *dir, const char *qid);
 /* queue_set_aside: a control file that cannot be read is renamed to
  * QfQID so that nobody trips over it again; the reason is logged. */

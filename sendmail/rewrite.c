@@ -39,7 +39,36 @@ rw_message(struct rw_env *env, const char *fmt, ...)
 	dstr_putc(env->out, '\n');
 }
 
-static int
+/* rw_error: rw_message for what sendmail reports as a system error:
+ * it also sets the exit code (-bt then exits 70) */
+static void
+rw_error(struct rw_env *env, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+rw_error(struct rw_env *env, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (env->conf->exit_status == 0)
+		env->conf->exit_status = EX_SOFTWARE;
+	if (env->out == NULL)
+		return;
+	va_start(ap, fmt);
+	dstr_vprintf(env->out, fmt, ap);
+	va_end(ap);
+	dstr_putc(env->out, '\n');
+}
+
+/* lower: ASCII case folding without a call per byte (patterns are kept
+ * folded the same way, see lower_dup in ruleset.c) */
+static inline unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static inline int
 tok_eq_lit(const struct tok *t, const struct pat *p)
 {
 	uint32_t i;
@@ -47,7 +76,7 @@ tok_eq_lit(const struct tok *t, const struct pat *p)
 	if (t->op != TOK_TEXT || t->len != p->len)
 		return 0;
 	for (i = 0; i < p->len; i++)
-		if ((char)tolower((unsigned char)t->s[i]) != p->s[i])
+		if (lower((unsigned char)t->s[i]) != (unsigned char)p->s[i])
 			return 0;
 	return 1;
 }
@@ -69,6 +98,24 @@ deferred_value(struct rw_env *env, int id, dstr *out)
 }
 
 static int match_at(struct matcher *m, size_t pi, size_t wi, int vi);
+
+/* has_key: the workspace holds the rule's key element somewhere (see
+ * struct rule); a cheap test that spares most rules the matcher */
+static int
+has_key(const struct rule *r, const struct toklist *ws)
+{
+	const struct pat *k;
+	size_t i;
+
+	if (r->key < 0)
+		return 1;
+	k = &r->lhs[r->key];
+	for (i = 0; i < ws->n; i++) {
+		if (k->kind == P_OP ? ws->v[i].op == k->op : tok_eq_lit(&ws->v[i], k))
+			return 1;
+	}
+	return 0;
+}
 
 static int
 match_defer(struct matcher *m, size_t pi, size_t wi, int vi)
@@ -105,6 +152,8 @@ match_at(struct matcher *m, size_t pi, size_t wi, int vi)
 	if (pi == r->nlhs)
 		return wi == m->n;
 	p = &r->lhs[pi];
+	if (m->n - wi < p->minrest)
+		return 0;	/* not enough tokens left for the rest */
 	switch (p->kind) {
 	case P_LIT:
 		return wi < m->n && tok_eq_lit(&m->v[wi], p) &&
@@ -138,11 +187,14 @@ match_at(struct matcher *m, size_t pi, size_t wi, int vi)
 			m->b[vi].end = m->n;
 			return 1;
 		}
-		for (e = wi + (p->kind == P_ANY); e <= m->n; e++) {
+		for (e = wi + (p->kind == P_ANY); e + r->lhs[pi + 1].minrest <= m->n; e++) {
 			const struct pat *next = &r->lhs[pi + 1];
 
-			/* a literal must come next: skip hopeless extents */
+			/* a literal or operator must come next: skip
+			 * hopeless extents */
 			if (next->kind == P_LIT && (e >= m->n || !tok_eq_lit(&m->v[e], next)))
+				continue;
+			if (next->kind == P_OP && (e >= m->n || m->v[e].op != next->op))
 				continue;
 			m->b[vi].end = e;
 			if (match_at(m, pi + 1, e, vi + 1))
@@ -194,11 +246,14 @@ tokenize_into(struct rw_env *env, const char *text, struct toklist *l)
 	    env->pool, l, &end, NULL);
 }
 
-static void
-build_rhs(struct rw_env *env, struct rule *r, const struct tok *v,
+/* build_rhs: the right side with $n and $&x filled in; -1 (after the
+ * message) when it names a $n its left side does not bind */
+static int
+build_rhs(struct rw_env *env, int rs, struct rule *r, const struct tok *v,
     const struct binding *b, struct toklist *out)
 {
 	size_t i, k;
+	char buf[16];
 
 	out->n = 0;
 	for (i = 0; i < r->nrhs; i++) {
@@ -219,9 +274,13 @@ build_rhs(struct rw_env *env, struct rule *r, const struct tok *v,
 			toklist_push(out, op_tok(t->op));
 			break;
 		case T_REPL:
-			if (t->n >= 1 && t->n <= r->nvars)
-				for (k = b[t->n - 1].start; k < b[t->n - 1].end; k++)
-					toklist_push(out, v[k]);
+			if (t->n < 1 || t->n > r->nvars) {
+				rw_message(env, "rewrite: ruleset %s: replacement $%d out of bounds",
+				    ruleset_display_name(&env->conf->rules, rs, buf), t->n);
+				return -1;
+			}
+			for (k = b[t->n - 1].start; k < b[t->n - 1].end; k++)
+				toklist_push(out, v[k]);
 			break;
 		case T_DEFER: {
 			dstr val = DSTR_INIT;
@@ -233,6 +292,7 @@ build_rhs(struct rw_env *env, struct rule *r, const struct tok *v,
 		}
 		}
 	}
+	return 0;
 }
 
 static void
@@ -334,11 +394,14 @@ do_lookups(struct rw_env *env, struct toklist *l)
 		} else if (namet != NULL)
 			mp = lookup_map(env, namet);
 		if (mp == NULL) {
-			rw_message(env, "rewrite: map %s not found",
+			rw_error(env, "rewrite: map %s not found",
 			    begin == TOK_HOSTBEGIN ? "host" : namet ? namet->s : "");
 		} else {
 			val = map_lookup(mp, dstr_cstr(&key), args, nargs, &st);
-			if (st == MAP_TEMPFAIL || st == MAP_UNAVAIL)
+			/* only a temporary failure becomes the rulesets'
+			 * status; other codes (a program's exit, 69 for a
+			 * map that cannot answer) just mean no match */
+			if (st == MAP_TEMPFAIL)
 				status = EX_TEMPFAIL;
 		}
 		if (val != NULL)
@@ -411,13 +474,21 @@ static void
 trace(struct rw_env *env, int rs, const char *what, const struct toklist *ws)
 {
 	char buf[16];
+	const char *name;
+	size_t n;
 
 	if (env->out == NULL)
 		return;
-	dstr_printf(env->out, "%-16.16s %s:",
-	    ruleset_display_name(&env->conf->rules, rs, buf), what);
+	/* "%-16.16s %s:" without printf: traces are most of -bt's work */
+	name = ruleset_display_name(&env->conf->rules, rs, buf);
+	n = strnlen(name, 16);
+	dstr_append(env->out, name, n);
+	/* 16 columns, a blank, then "  input" or "returns" and ':' */
+	dstr_append(env->out, "                 ", 17 - n);
+	dstr_puts(env->out, what);
+	dstr_append(env->out, ":", 1);
 	tok_print(env->out, ws->v, ws->n);
-	dstr_putc(env->out, '\n');
+	dstr_append(env->out, "\n", 1);
 }
 
 static int
@@ -432,15 +503,15 @@ rewrite_depth(struct rw_env *env, struct toklist *ws, int rs, int depth)
 	char buf[16];
 
 	if (rs < 0 || rs >= MAXRWSETS) {
-		rw_message(env, "rewrite: illegal ruleset number %d", rs);
+		rw_error(env, "rewrite: illegal ruleset number %d", rs);
 		return EX_CONFIG;
 	}
 	set = &env->conf->rules.rs[rs];
 	trace(env, rs, "  input", ws);
 	if (depth > MAX_RULE_RECURSION) {
-		rw_message(env, "rewrite: excessive recursion (max %d), ruleset %s",
+		/* sendmail gives up here without a "returns" line */
+		rw_error(env, "rewrite: excessive recursion (max %d), ruleset %s",
 		    MAX_RULE_RECURSION, ruleset_display_name(&env->conf->rules, rs, buf));
-		trace(env, rs, "returns", ws);
 		return EX_CONFIG;
 	}
 	memset(&m, 0, sizeof(m));
@@ -456,28 +527,45 @@ rewrite_depth(struct rw_env *env, struct toklist *ws, int rs, int depth)
 		m.r = r;
 		m.v = ws->v;
 		m.n = ws->n;
-		if (r->nvars > 64 || !match_at(&m, 0, 0, 0)) {
+		/* cheap rejects first: too few tokens, or a first element
+		 * that is a word or operator the workspace does not start
+		 * with */
+		if (ws->n < r->minlen || r->nvars > 64 ||
+		    (r->nlhs > 0 && r->lhs[0].kind == P_LIT &&
+		    (ws->n == 0 || !tok_eq_lit(&ws->v[0], &r->lhs[0]))) ||
+		    (r->nlhs > 0 && r->lhs[0].kind == P_OP &&
+		    (ws->n == 0 || ws->v[0].op != r->lhs[0].op)) ||
+		    !has_key(r, ws) || !match_at(&m, 0, 0, 0)) {
 			ri++;
 			loops = 0;
 			continue;
 		}
 		if (r->prefix != ':' && ++loops > MAX_RULE_LOOPS) {
-			rw_message(env, "Infinite loop in ruleset %s, rule %zu",
+			rw_error(env, "Infinite loop in ruleset %s, rule %zu",
 			    ruleset_display_name(&env->conf->rules, rs, buf), ri + 1);
 			break;
 		}
-		build_rhs(env, r, ws->v, bind, &next);
+		if (build_rhs(env, rs, r, ws->v, bind, &next) != 0) {
+			/* a configuration error: no "returns" line either */
+			toklist_free(&next);
+			dstr_free(&m.phrase);
+			return EX_CONFIG;
+		}
+		/* too long is caught before the lookups and the calls too:
+		 * a rule that doubles its input through $> must stop at the
+		 * limit, not after it has grown 2^50-fold */
+		if (next.n > MAXATOM)
+			goto too_long;
 		st = do_lookups(env, &next);
 		if (st != EX_OK)
 			status = st;
+		if (next.n > MAXATOM)
+			goto too_long;
 		st = do_calls(env, &next, depth);
 		if (st != EX_OK && (status == EX_OK || st == EX_CONFIG))
 			status = st;
-		if (next.n > MAXATOM) {
-			rw_message(env, "rewrite: expansion too long");
-			status = EX_DATAERR;
-			break;
-		}
+		if (next.n > MAXATOM)
+			goto too_long;
 		/* the new list becomes the workspace */
 		{
 			struct toklist t = *ws;
@@ -496,10 +584,39 @@ rewrite_depth(struct rw_env *env, struct toklist *ws, int rs, int depth)
 	dstr_free(&m.phrase);
 	trace(env, rs, "returns", ws);
 	return status;
+
+too_long:
+	/* the workspace stays as it was; sendmail prints no "returns" */
+	rw_error(env, "rewrite: expansion too long");
+	toklist_free(&next);
+	dstr_free(&m.phrase);
+	return EX_DATAERR;
 }
 
 int
 rewrite(struct rw_env *env, struct toklist *ws, int rs)
 {
 	return rewrite_depth(env, ws, rs, 0);
+}
+
+int
+rw_triple(const struct toklist *ws, size_t *hs, size_t *he, size_t *us)
+{
+	size_t i;
+
+	*hs = *he = *us = 0;
+	if (ws->n < 2 || ws->v[0].op != TOK_CANONNET || ws->v[1].op != TOK_TEXT)
+		return 0;
+	for (i = 2; i < ws->n; i++) {
+		if (ws->v[i].op == TOK_CANONHOST && *hs == 0)
+			*hs = i + 1;
+		else if (ws->v[i].op == TOK_CANONUSER && *us == 0) {
+			if (*hs && *he == 0)
+				*he = i;
+			*us = i + 1;
+		}
+	}
+	if (*hs && *he == 0)
+		*he = ws->n;
+	return 1;
 }

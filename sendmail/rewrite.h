@@ -26,6 +26,10 @@ struct rw_env {
  * EX_OK, EX_TEMPFAIL when a lookup deferred, EX_CONFIG on runaway
  * recursion, EX_DATAERR when the result grew too long. */
 int rewrite(struct rw_env *env, struct toklist *ws, int rs);
+/* rw_triple: where the parts of a "$# mailer $@ host $: user" result lie
+ * in ws: host tokens [*hs, *he), user tokens [*us, ws->n), a start of 0
+ * for a part that is absent.  0 when ws is no such result. */
+int rw_triple(const struct toklist *ws, size_t *hs, size_t *he, size_t *us);
 
 /* rw_message: a message line in the output stream (-bt), if any. */
 void rw_message(struct rw_env *env, const char *fmt, ...)

@@ -74,7 +74,8 @@ ruleset_declare(struct ruleset_table *t, const char *name, int create, dstr *msg
 
 		if (n < 0 || n >= MAXNUMRWSETS) {
 			if (msg)
-				dstr_printf(msg, "bad ruleset %d (%d max)\n", n, MAXNUMRWSETS);
+				dstr_printf(msg, "bad ruleset number %d in \"%s\" (%d max)\n",
+				    n, name, MAXNUMRWSETS);
 			free(base);
 			return -1;
 		}
@@ -283,6 +284,28 @@ op_tok(const struct tok *t, const struct xlate *x, size_t *k)
 	return o->c == 0 ? NULL : o;
 }
 
+/* lit_text: a text token as =S prints it: operators that ended up inside
+ * it (from op k on) shown as written ("$*"), as sendmail shows them */
+static const char *
+lit_text(const struct tok *t, const struct xlate *x, size_t k, pool *p)
+{
+	dstr d = DSTR_INIT;
+	const char *r;
+	uint32_t i;
+
+	if (marks_in(t) == 0)
+		return t->s;
+	for (i = 0; i < t->len; i++) {
+		if ((unsigned char)t->s[i] == TOK_RULE_MARK && k < x->nops)
+			dstr_puts(&d, x->ops[k++].text);
+		else
+			dstr_putc(&d, t->s[i]);
+	}
+	r = pool_strdup(p, dstr_cstr(&d));
+	dstr_free(&d);
+	return r;
+}
+
 static int
 compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
     pool *p, dstr *msg)
@@ -293,18 +316,23 @@ compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
 	for (i = 0; i < tl->n; i++) {
 		struct pat *pt = &r->lhs[r->nlhs++];
 		const struct tok *t = &tl->v[i];
+		size_t k0 = k;
 		const struct rop *o = op_tok(t, x, &k);
 
 		if (o == NULL) {
 			pt->kind = P_LIT;
 			pt->s = lower_dup(p, t->s, t->len);
 			pt->len = t->len;
-			pt->text = t->s;
+			pt->text = lit_text(t, x, k0, p);
+			r->minlen++;
 			continue;
 		}
 
 		pt->text = o->text;
 		pt->id = o->id;
+		/* $+ $- $=X $~X need a token; $* $@ $&x need none */
+		if (strchr("+-=~", o->c))
+			r->minlen++;
 		switch (o->c) {
 		case '*': pt->kind = P_ZANY; r->nvars++; break;
 		case '+': pt->kind = P_ANY; r->nvars++; break;
@@ -321,10 +349,12 @@ compile_lhs(struct rule *r, const struct toklist *tl, const struct xlate *x,
 				pt->kind = P_LIT;
 				pt->s = pool_strdup(p, o->text);
 				pt->len = 2;
+				r->minlen++;
 				break;
 			}
 			pt->kind = P_OP;
 			pt->op = (uint8_t)op_of(o->c);
+			r->minlen++;
 			break;
 		}
 	}
@@ -352,13 +382,14 @@ compile_rhs(struct ruleset_table *t, struct rule *r, const struct toklist *tl,
 	for (; i < tl->n; i++) {
 		struct tpl *tp = &r->rhs[r->nrhs++];
 		const struct tok *tk = &tl->v[i];
+		size_t k0 = k;
 		const struct rop *o = op_tok(tk, x, &k);
 
 		if (o == NULL) {
 			tp->kind = T_LIT;
-			tp->s = tk->s;
-			tp->len = tk->len;
-			tp->text = tk->s;
+			tp->s = lit_text(tk, x, k0, p);
+			tp->len = (uint32_t)strlen(tp->s);
+			tp->text = tp->s;
 			if (after_call) {
 				/* the ruleset a $> calls; a name defined further
 				 * down is resolved by ruleset_resolve_calls() */
@@ -429,6 +460,32 @@ rule_compile(struct ruleset_table *t, int rs, const char *lhs,
 	addr_tokenize(syn, dstr_cstr(&xl.buf), '\0', TOK_MODE_RULE, p, &tl, &end, NULL);
 	addr_tokenize(syn, dstr_cstr(&xr.buf), '\0', TOK_MODE_RULE, p, &tr, &end, NULL);
 	compile_lhs(&r, &tl, &xl, p, msg);
+	{
+		uint32_t need = 0;
+		size_t i = r.nlhs;
+
+		while (i-- > 0) {
+			int k = r.lhs[i].kind;
+
+			if (k != P_ZANY && k != P_ZERO && k != P_DEFER)
+				need++;
+			r.lhs[i].minrest = need;
+		}
+		/* the key: an operator token ($| $#) if there is one, else
+		 * the longest word; one-character words ("<" "@" ".") are in
+		 * nearly every address, so they are the last choice */
+		r.key = -1;
+		for (i = 0; i < r.nlhs; i++) {
+			const struct pat *pt = &r.lhs[i];
+
+			if (pt->kind == P_OP) {
+				r.key = (int)i;
+				break;
+			}
+			if (pt->kind == P_LIT && (r.key < 0 || pt->len > r.lhs[r.key].len))
+				r.key = (int)i;
+		}
+	}
 	nl = 0;
 	compile_rhs(t, &r, &tr, nl, &xr, p, msg);
 	if (set->n == set->cap) {
@@ -466,6 +523,23 @@ ruleset_resolve_calls(struct ruleset_table *t)
 		}
 }
 
+/* put_shown: text as =S shows it: an 8-bit byte as "M-" and its low
+ * seven bits, control characters left out (as -bt shows tokens) */
+static void
+put_shown(dstr *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x80) {
+			dstr_puts(out, "M-");
+			c &= 0x7f;
+		}
+		if (c >= 0x20 && c != 0x7f)
+			dstr_putc(out, c);
+	}
+}
+
 void
 rule_print(const struct rule *r, dstr *out)
 {
@@ -473,7 +547,7 @@ rule_print(const struct rule *r, dstr *out)
 
 	dstr_putc(out, 'R');
 	for (i = 0; i < r->nlhs; i++) {
-		dstr_puts(out, r->lhs[i].text);
+		put_shown(out, r->lhs[i].text);
 		dstr_putc(out, ' ');
 	}
 	dstr_puts(out, "\t\t");
@@ -484,7 +558,7 @@ rule_print(const struct rule *r, dstr *out)
 	for (i = 0; i < r->nrhs; i++) {
 		const struct tpl *tp = &r->rhs[i];
 
-		dstr_puts(out, tp->kind == T_LIT && tp->op == 1 && tp->ran ? tp->s : tp->text);
+		put_shown(out, tp->kind == T_LIT && tp->op == 1 && tp->ran ? tp->s : tp->text);
 		dstr_putc(out, ' ');
 	}
 	dstr_putc(out, '\n');

@@ -31,6 +31,9 @@ struct pat {
 	int id;			/* class or macro id */
 	const char *s;		/* P_LIT text, lower case */
 	uint32_t len;
+	uint32_t minrest;	/* fewest tokens this element and the ones
+				 * after it can match (the matcher stops
+				 * trying longer extents below it) */
 	const char *text;	/* as printed by =S */
 };
 
@@ -61,6 +64,10 @@ struct rule {
 	int prefix;		/* 0, '@' or ':' */
 	const char *prefix_text;
 	int nvars;		/* LHS elements that bind $n */
+	size_t minlen;		/* fewest tokens the LHS can match */
+	int key;		/* an LHS word or operator the workspace must
+				 * hold for the rule to match (the least
+				 * common looking one), or -1 */
 	const char *file;
 	int line;
 };

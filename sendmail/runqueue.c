@@ -8,6 +8,7 @@
 #include "sendmail/deliver.h"
 #include "sendmail/queue.h"
 #include "sendmail/runqueue.h"
+#include "sendmail/smtpc.h"
 
 static int
 matches(const struct envelope *e, const struct qfilter *f)
@@ -65,7 +66,11 @@ runqueue_once(struct conf *c, const struct qfilter *f)
 		dstr err = DSTR_INIT;
 
 		envelope_init(&e, &c->macros);
-		if (queue_read(c, dir, ids[i], &e, &err) == 0 && matches(&e, f)) {
+		if (queue_read(c, dir, ids[i], &e, &err) != 0) {
+			/* gone meanwhile, or damaged: deliver_by_id locks it,
+			 * reads it again and sets a damaged file aside */
+			(void)deliver_by_id(c, dir, ids[i]);
+		} else if (matches(&e, f)) {
 			jobs[nj].qid = xstrdup(ids[i]);
 			jobs[nj].priority = e.priority;
 			jobs[nj].ctime = e.ctime;
@@ -75,11 +80,15 @@ runqueue_once(struct conf *c, const struct qfilter *f)
 		dstr_free(&err);
 	}
 	qsort(jobs, nj, sizeof(*jobs), cmp_job);
+	/* SMTP connections stay open from one message to the next */
+	smtpc_cache_hold(1);
 	for (i = 0; i < nj; i++) {
 		if (deliver_by_id(c, dir, jobs[i].qid) == 0)
 			tried++;
 		free(jobs[i].qid);
 	}
+	smtpc_cache_flush();
+	smtpc_cache_hold(0);
 	free(jobs);
 	queue_list_free(ids, n);
 	return tried;

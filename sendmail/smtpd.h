@@ -14,11 +14,20 @@ struct smtpd_peer {
 	char name[256];		/* ${client_name} */
 	int port;		/* ${client_port} */
 	char if_addr[64];	/* ${if_addr} */
+	char resolve[8];	/* ${client_resolve}: OK, FAIL, FORGED, TEMP
+				 * ("" counts as OK) */
 	const char *ident;	/* $_ ("root@localhost" for -bs) */
 	const char *daemon_name;	/* ${daemon_name} */
 	const char *daemon_flags;	/* ${daemon_flags} (M= modifiers) */
 	int local;		/* -bs: the invoking user is the client */
 	int implicit_tls;	/* M=s: TLS before the greeting */
+	int auth_failures;	/* failed AUTHs from addr the master counted lately */
+	/* auth_failed: called with addr after each failed AUTH (the daemon
+	 * tells its master); may be NULL */
+	void (*auth_failed)(void *arg, const char *addr);
+	/* etrn: called for "ETRN node" to start a queue run for node
+	 * ("@domain", "#queue" or a host name); may be NULL */
+	void (*etrn)(void *arg, const char *node);
 };
 
 /* smtpd_notify: called with the queue ID of each accepted message (the

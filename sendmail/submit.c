@@ -19,6 +19,7 @@
 #include "sendmail/headers.h"
 #include "sendmail/maillog.h"
 #include "sendmail/queue.h"
+#include "sendmail/stats.h"
 #include "sendmail/submit.h"
 
 #define RECIPIENT_FACTOR 30000
@@ -78,7 +79,8 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 	struct hdr_reader hr;
 	struct passwd *pw = getpwuid(getuid());
 	dstr err = DSTR_INIT, msgs = DSTR_INIT, date = DSTR_INIT;
-	const char *user = pw ? pw->pw_name : "unknown";
+	/* copied: the sender's passwd entry is looked up below too */
+	char *user = xstrdup(pw ? pw->pw_name : "unknown");
 	char *line = NULL, stamp[32];
 	size_t cap = 0, i;
 	ssize_t len;
@@ -120,9 +122,18 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 		macro_set_name(&e.macros, "daemon_flags", mods ? mods : "c u");
 		dstr_free(&ident);
 	}
+	/* $x, the full name of From: -F, or the gecos of the sender when
+	 * the sender is a local user (-f user included, as sendmail does) */
+	if (o->from && strchr(o->from, '@') == NULL && strchr(o->from, '!') == NULL) {
+		struct passwd *spw = getpwnam(o->from);
+
+		if (spw)
+			pw = spw;
+	}
 	if (o->fullname)
 		macro_set(&e.macros, 'x', o->fullname);
-	else if (o->from == NULL && pw && pw->pw_gecos && *pw->pw_gecos) {
+	else if (pw && (o->from == NULL || strcmp(o->from, pw->pw_name) == 0) &&
+	    pw->pw_gecos && *pw->pw_gecos) {
 		char *g = xstrdup(pw->pw_gecos), *comma = strchr(g, ',');
 
 		if (comma)
@@ -143,6 +154,7 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 		fprintf(errout, "queueing: %s\n", err.s);
 		envelope_free(&e);
 		dstr_free(&err);
+		free(user);
 		return EX_CANTCREAT;
 	}
 	macro_set(&e.macros, 'i', e.qid);
@@ -160,6 +172,7 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 			hdr_reader_free(&hr);
 			envelope_free(&e);
 			free(line);
+			free(user);
 			return EX_IOERR;
 		}
 	}
@@ -191,9 +204,13 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 		queue_data_abort(&d);
 		hdr_reader_free(&hr);
 		envelope_free(&e);
+		free(user);
 		return EX_USAGE;
 	}
-	if (envelope_pending(&e) == 1)
+	/* $u (Received's "for"): the one recipient named on the command
+	 * line; with -t sendmail builds Received before it reads the
+	 * recipients from the headers, so there is none */
+	if (envelope_pending(&e) == 1 && !o->read_rcpts)
 		for (i = 0; i < e.nrcpts; i++)
 			if (!(e.rcpts[i].flags & RCPT_DONE))
 				macro_set(&e.macros, 'u', e.rcpts[i].addr);
@@ -226,7 +243,9 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 		rc = EX_CANTCREAT;
 		goto out;
 	}
+	log_set_qid(e.qid);
 	maillog_from(&e, hr.header_bytes + d.size, macro_get(&e.macros, '_'));
+	stats_note_received(c, &e, hr.header_bytes + d.size);
 	if (failed)
 		rc = EX_NOUSER;
 	switch (mode) {
@@ -246,9 +265,17 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 				queue_write_control(c, &e, &err);
 		}
 		break;
-	case 'i':
-		deliver_queued(c, &e);
+	case 'i': {
+		/* delivered now, under the lock: a queue run that found the
+		 * new qf first is delivering it already */
+		int fd = queue_lock(c, e.queue_dir, e.qid);
+
+		if (fd >= 0) {
+			deliver_queued(c, &e);
+			close(fd);
+		}
 		break;
+	}
 	default: {
 		/* background: the caller gets on; a child delivers */
 		pid_t pid = fork();
@@ -257,17 +284,25 @@ submit_message(struct conf *c, const struct submit_opts *o, char **rcpts,
 			int fd = queue_lock(c, e.queue_dir, e.qid);
 
 			setsid();
-			deliver_queued(c, &e);
-			if (fd >= 0)
+			if (fd >= 0) {
+				deliver_queued(c, &e);
 				close(fd);
+			}
 			_exit(0);
 		}
-		if (pid < 0)
-			deliver_queued(c, &e);
+		if (pid < 0) {
+			int fd = queue_lock(c, e.queue_dir, e.qid);
+
+			if (fd >= 0) {
+				deliver_queued(c, &e);
+				close(fd);
+			}
+		}
 		break;
 	}
 	}
 out:
+	free(user);
 	hdr_reader_free(&hr);
 	envelope_free(&e);
 	dstr_free(&err);

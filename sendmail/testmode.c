@@ -96,6 +96,9 @@ cmd_dot(struct tm_state *st, const char *p)
 	int id;
 
 	switch (p[1]) {
+	case '\0':
+		dstr_puts(&st->out, "Usage: .[DC]macro value(s)\n");
+		break;
 	case 'D':
 		p += 2;
 		id = parse_name(st, &p);
@@ -104,6 +107,8 @@ cmd_dot(struct tm_state *st, const char *p)
 		break;
 	case 'C':
 		p += 2;
+		if (*p == '\0')
+			break;	/* sendmail says nothing here */
 		id = parse_name(st, &p);
 		if (id != MACRO_NONE) {
 			while (*p) {
@@ -235,7 +240,12 @@ run_list(struct tm_state *st, const char *list, struct toklist *ws)
 			return;
 		}
 		/* sendmail names the ruleset by the rest of the list */
-		snprintf(name, sizeof(name), "%s", p);
+		{
+			size_t n = strnlen(p, sizeof(name) - 1);
+
+			memcpy(name, p, n);
+			name[n] = '\0';
+		}
 		status = run_ruleset(st, ws, rs);
 		if (status != EX_OK)
 			dstr_printf(&st->out, "== Ruleset %s (%d) status %d\n", name, rs, status);
@@ -268,6 +278,8 @@ cmd_rewrite(struct tm_state *st, const char *line)
 		    st->pool, &ws, &end, &err);
 		dstr_append(&st->out, err.s ? err.s : "", err.len);
 		dstr_clear(&err);
+		if (rc < 0 && addr_8bit_error(addr) && st->c->exit_status == 0)
+			st->c->exit_status = EX_USAGE;
 		if (rc < 0) {
 			toklist_free(&ws);
 			break;
@@ -403,7 +415,7 @@ cmd_map(struct tm_state *st, const char *p)
 	mp = map_find(st->c->maps, name);
 	if (mp == NULL)
 		dstr_printf(&st->out, "Map named \"%s\" not found\n", name);
-	else if (!map_is_open(mp))
+	else if (!map_ready(mp))
 		dstr_printf(&st->out, "Map named \"%s\" not open\n", name);
 	else {
 		/* messages of the lookup itself come in the middle */
@@ -529,6 +541,9 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 	struct tm_state st;
 	char buf[TEST_LINE_MAX];
 
+	/* no config to test: sendmail gives up before test mode */
+	if (c->exit_status == EX_OSFILE)
+		return EX_OSFILE;
 	memset(&st, 0, sizeof(st));
 	st.c = c;
 	dstr_init(&st.out);
@@ -551,5 +566,6 @@ testmode_run(struct conf *c, FILE *in, FILE *out)
 	}
 	fflush(out);
 	dstr_free(&st.out);
-	return EX_OK;
+	/* errors in the config or while rewriting make -bt exit 70 */
+	return c->exit_status;
 }

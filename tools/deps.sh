@@ -5,7 +5,8 @@ set -e
 PKGS="build-essential autoconf automake libtool pkg-config bison flex m4
  libssl-dev libsasl2-dev sasl2-bin libsasl2-modules libdb-dev libcmocka-dev
  python3 python3-pytest swaks curl mutt fetchmail isync procmail iproute2
- util-linux openssl ca-certificates testssl.sh"
+ util-linux openssl ca-certificates testssl.sh dnsmasq-base
+ strace"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

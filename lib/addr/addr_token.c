@@ -26,13 +26,10 @@ addr_syntax_init(struct addr_syntax *syn, const char *opchars)
 }
 
 void
-toklist_push(struct toklist *l, struct tok t)
+toklist_grow(struct toklist *l)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 32;
-		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
-	}
-	l->v[l->n++] = t;
+	l->cap = l->cap ? l->cap * 2 : 32;
+	l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 }
 
 void
@@ -57,7 +54,8 @@ finish(struct scan *sc)
 
 	if (!sc->have)
 		return;
-	t.s = pool_strndup(sc->p, sc->cur.s, sc->cur.len);
+	/* dstr_cstr: an empty token (after a 0xff byte) has no buffer yet */
+	t.s = pool_strndup(sc->p, dstr_cstr(&sc->cur), sc->cur.len);
 	t.len = (uint32_t)sc->cur.len;
 	t.op = TOK_TEXT;
 	t.aux = 0;
@@ -93,6 +91,19 @@ soft_error(dstr *err, const char *in, const char *what)
 {
 	if (err)
 		dstr_printf(err, "%s... Unbalanced '%s'\n", in, what);
+}
+
+int
+addr_8bit_error(const char *in)
+{
+	const unsigned char *s;
+
+	if (strlen(in) > ADDR_MAXLEN)
+		return 0;	/* too long is said first */
+	for (s = (const unsigned char *)in; *s; s++)
+		if (*s >= 0x80 && *s <= 0x9f)
+			return 1;
+	return 0;
 }
 
 int
@@ -140,7 +151,9 @@ scan:
 			}
 			continue;
 		}
-		if (c == delim && comment == 0)
+		/* a list delimiter inside <...> belongs to a route address
+		 * ("<@a,@b:user@host>") */
+		if (c == delim && comment == 0 && angle <= 0)
 			break;
 		if (bslash) {
 			bslash = 0;
@@ -193,7 +206,17 @@ scan:
 		    syn->opchar[c]) {
 			single(&sc, c);
 		} else {
-			add(&sc, c);
+			/* a run of ordinary characters goes in at once */
+			const unsigned char *e = s + 1;
+
+			while (*e && (int)*e != delim && !is_blank(*e) &&
+			    !strchr("\\\"<>(),;", *e) && *e != 0xff &&
+			    !syn->opchar[*e] &&
+			    !(*e == TOK_RULE_MARK && mode == TOK_MODE_RULE))
+				e++;
+			dstr_append(&sc.cur, s, (size_t)(e - s));
+			sc.have = 1;
+			s = e - 1;
 		}
 	}
 	*endp = (const char *)s;
@@ -228,6 +251,17 @@ put_visible(dstr *d, const char *s, size_t n)
 {
 	size_t i;
 
+	/* the common case, a plain printable token, in one piece */
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			break;
+	}
+	if (i == n) {
+		dstr_append(d, s, n);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -241,11 +275,48 @@ put_visible(dstr *d, const char *s, size_t n)
 	}
 }
 
+/* plain: a text token that prints as it is */
+static int
+plain(const struct tok *t)
+{
+	uint32_t i;
+
+	if (t->op != TOK_TEXT)
+		return 0;
+	for (i = 0; i < t->len; i++) {
+		unsigned char c = (unsigned char)t->s[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
 void
 tok_print(dstr *d, const struct tok *v, size_t n)
 {
-	size_t i;
+	size_t i, total = 0;
+	char *p;
 
+	/* -bt prints a token list for every ruleset it enters and leaves:
+	 * when every token is plain text, reserve once and copy */
+	for (i = 0; i < n; i++) {
+		if (!plain(&v[i]))
+			break;
+		total += 1 + v[i].len;
+	}
+	if (i == n) {
+		dstr_reserve(d, total);
+		p = d->s + d->len;
+		for (i = 0; i < n; i++) {
+			*p++ = ' ';
+			memcpy(p, v[i].s, v[i].len);
+			p += v[i].len;
+		}
+		d->len += total;
+		d->s[d->len] = '\0';
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		dstr_putc(d, ' ');
 		if (v[i].op != TOK_TEXT)

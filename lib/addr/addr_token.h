@@ -59,7 +59,16 @@ struct toklist {
 	size_t n, cap;
 };
 
-void toklist_push(struct toklist *l, struct tok t);
+/* toklist_push: append t; inline, as the rule engine pushes a token at
+ * a time (toklist_grow makes room) */
+void toklist_grow(struct toklist *l);
+static inline void
+toklist_push(struct toklist *l, struct tok t)
+{
+	if (l->n == l->cap)
+		toklist_grow(l);
+	l->v[l->n++] = t;
+}
 void toklist_free(struct toklist *l);
 
 /* addr_tokenize: tokenize the address starting at in, ending at the
@@ -72,6 +81,10 @@ void toklist_free(struct toklist *l);
 int addr_tokenize(const struct addr_syntax *syn, const char *in, int delim,
     enum tok_mode mode, pool *p, struct toklist *out, const char **endp,
     dstr *err);
+/* addr_8bit_error: 1 when addr_tokenize rejects in (outside rule text)
+ * for an 8-bit control byte, the error sendmail counts as a usage error
+ * (-bt then exits 64) */
+int addr_8bit_error(const char *in);
 
 /* tok_print: append " tok" for each token, as sendmail's -bt prints a
  * token list (control characters are not shown). */

@@ -3,12 +3,17 @@
 #include <string.h>
 #include "addr/addr_util.h"
 
+/* is_operator: a token that is not an atom: a metasymbol, an operator
+ * or special character, or a quoted string (sendmail puts no blank next
+ * to a quoted string either: "a" b joins as "a"b) */
 static int
 is_operator(const struct addr_syntax *syn, const struct tok *t)
 {
 	unsigned char c;
 
 	if (t->op != TOK_TEXT)
+		return 1;
+	if (t->len > 0 && t->s[0] == '"')
 		return 1;
 	if (t->len != 1)
 		return 0;

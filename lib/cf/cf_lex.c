@@ -130,10 +130,12 @@ save(struct cf_lexer *lx, const char *s, size_t n)
 	return pool_strndup(lx->pool, s, n);
 }
 
+/* skip_blank: every isspace() byte, as the word scans below stop at
+ * them: a form feed left here would be an empty word, forever */
 static const char *
 skip_blank(const char *p)
 {
-	while (*p == ' ' || *p == '\t' || *p == '\n')
+	while (isspace((unsigned char)*p))
 		p++;
 	return p;
 }

@@ -13,6 +13,8 @@ base64_encode(dstr *out, const void *p, size_t n)
 	const unsigned char *b = p;
 	size_t i;
 
+	if (n == 0)
+		return;	/* (reserving room would leave an empty dstr unterminated) */
 	dstr_reserve(out, (n + 2) / 3 * 4);
 	for (i = 0; i + 2 < n; i += 3) {
 		dstr_putc(out, alphabet[b[i] >> 2]);

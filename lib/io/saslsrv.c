@@ -1,7 +1,7 @@
 /* saslsrv: Cyrus SASL 2 server wrapper (see saslsrv.h).  Owns the
  * process-wide sasl_server_init state, the option table given by the
  * application, and the base64 on both directions of an exchange.
- * Called by mailboxd's auth monitor (and later the SMTP server). */
+ * Called by mailboxd's auth monitor and the SMTP server's AUTH. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +156,49 @@ saslsrv_set_external(saslsrv *c, unsigned ssf)
 	(void)sasl_setprop(c->conn, SASL_SSF_EXTERNAL, &s);
 }
 
+void
+saslsrv_set_external_id(saslsrv *c, const char *authid)
+{
+	(void)sasl_setprop(c->conn, SASL_AUTH_EXTERNAL, authid);
+}
+
+void
+saslsrv_set_secprops(saslsrv *c, unsigned flags, unsigned max_ssf)
+{
+	static const struct {
+		unsigned ours, theirs;
+	} map[] = {
+		{ SASLSRV_SEC_NOPLAINTEXT, SASL_SEC_NOPLAINTEXT },
+		{ SASLSRV_SEC_NOACTIVE, SASL_SEC_NOACTIVE },
+		{ SASLSRV_SEC_NODICTIONARY, SASL_SEC_NODICTIONARY },
+		{ SASLSRV_SEC_FORWARD_SECRECY, SASL_SEC_FORWARD_SECRECY },
+		{ SASLSRV_SEC_NOANONYMOUS, SASL_SEC_NOANONYMOUS },
+		{ SASLSRV_SEC_PASS_CREDENTIALS, SASL_SEC_PASS_CREDENTIALS },
+		{ SASLSRV_SEC_MUTUAL_AUTH, SASL_SEC_MUTUAL_AUTH },
+	};
+	sasl_security_properties_t sp;
+	size_t i;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.min_ssf = 0;
+	sp.max_ssf = max_ssf;
+	sp.maxbufsize = max_ssf ? 65536 : 0;
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (flags & map[i].ours)
+			sp.security_flags |= map[i].theirs;
+	(void)sasl_setprop(c->conn, SASL_SEC_PROPS, &sp);
+}
+
+unsigned
+saslsrv_ssf(saslsrv *c)
+{
+	const void *v = NULL;
+
+	if (sasl_getprop(c->conn, SASL_SSF, &v) != SASL_OK || v == NULL)
+		return 0;
+	return (unsigned)*(const sasl_ssf_t *)v;
+}
+
 const char *
 saslsrv_mechs(saslsrv *c)
 {
@@ -196,6 +239,9 @@ result_of(saslsrv *c, int r, const char *out, unsigned outlen, dstr *challenge)
 	case SASL_UNAVAIL:
 		return SASLSRV_TEMPFAIL;
 	default:
+		/* who tried, for the caller's log line */
+		if (sasl_getprop(c->conn, SASL_USERNAME, &u) == SASL_OK && u)
+			dstr_set(&c->user, u);
 		return SASLSRV_FAIL;
 	}
 }
@@ -217,6 +263,7 @@ saslsrv_start(saslsrv *c, const char *mech, const char *initial, dstr *challenge
 	unsigned outlen = 0;
 	int r;
 
+	dstr_clear(&c->user);
 	if (initial && decode(initial, &in) < 0) {
 		dstr_free(&in);
 		return SASLSRV_BADPROT;

@@ -1,6 +1,7 @@
 /* saslsrv: the Cyrus SASL 2 server side, one wrapper for mailboxd's IMAP
  * AUTHENTICATE / POP3 AUTH and, later, SMTP AUTH, so one sasldb2 or
- * saslauthd store serves them all.  Called by mailboxd/auth.c. */
+ * saslauthd store serves them all.  Called by mailboxd/auth.c and the
+ * SMTP server's AUTH (sendmail/auth.c). */
 
 /* Base64 is handled HERE: saslsrv_start/step take the client's base64
  * text exactly as it came off the wire and give back the challenge as
@@ -41,6 +42,25 @@ void saslsrv_free(saslsrv *c);
 /* saslsrv_set_external: tell SASL the connection has a TLS layer of ssf
  * bits (lets it offer plaintext mechanisms under no-plaintext policies) */
 void saslsrv_set_external(saslsrv *c, unsigned ssf);
+/* saslsrv_set_external_id: the identity the TLS layer proved (a verified
+ * client certificate's subject); makes SASL offer EXTERNAL */
+void saslsrv_set_external_id(saslsrv *c, const char *authid);
+
+/* security properties a mechanism must have (sendmail's AuthOptions) */
+enum {
+	SASLSRV_SEC_NOPLAINTEXT = 1,	/* p: no PLAIN/LOGIN without a layer */
+	SASLSRV_SEC_NOACTIVE = 2,	/* a */
+	SASLSRV_SEC_NODICTIONARY = 4,	/* d */
+	SASLSRV_SEC_FORWARD_SECRECY = 8,	/* f */
+	SASLSRV_SEC_NOANONYMOUS = 16,	/* y */
+	SASLSRV_SEC_PASS_CREDENTIALS = 32,	/* c */
+	SASLSRV_SEC_MUTUAL_AUTH = 64	/* m */
+};
+/* saslsrv_set_secprops: flags are SASLSRV_SEC_* bits; max_ssf caps a
+ * SASL security layer (0: none - the caller's stream has no SASL layer) */
+void saslsrv_set_secprops(saslsrv *c, unsigned flags, unsigned max_ssf);
+/* saslsrv_ssf: the security layer negotiated after OK (0: none) */
+unsigned saslsrv_ssf(saslsrv *c);
 /* saslsrv_mechs: space separated mechanism names offered now */
 const char *saslsrv_mechs(saslsrv *c);
 /* saslsrv_start: begin with mech; initial is the client's base64 initial
@@ -50,7 +70,8 @@ const char *saslsrv_mechs(saslsrv *c);
 int saslsrv_start(saslsrv *c, const char *mech, const char *initial, dstr *challenge);
 /* saslsrv_step: the client's base64 response to the last challenge */
 int saslsrv_step(saslsrv *c, const char *response, dstr *challenge);
-/* saslsrv_user: the authenticated (authorization) identity after OK */
+/* saslsrv_user: the authenticated (authorization) identity after OK;
+ * after FAIL the user that tried when the mechanism got that far ("") */
 const char *saslsrv_user(saslsrv *c);
 /* saslsrv_checkpass: plain user/password check against the same store
  * (USER/PASS, IMAP LOGIN).  SASLSRV_OK, _FAIL or _TEMPFAIL. */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <openssl/ssl.h>
@@ -400,6 +401,27 @@ stream_wait_readable(stream *s, int ms)
 		return 1;
 	r = wait_fd(s->rfd, POLLIN, ms);
 	return r;
+}
+
+int
+stream_peer_gone(stream *s)
+{
+	struct pollfd p;
+	int avail = 0;
+
+	if (s->rpos < s->rlen || (s->ssl && SSL_pending(s->ssl) > 0))
+		return 0;	/* it still has something to say */
+	if (s->eof)
+		return 1;
+	p.fd = s->rfd;
+	p.events = POLLIN;
+	p.revents = 0;
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return 1;
+	/* readable with nothing to read: end of file */
+	return (p.revents & POLLIN) && ioctl(s->rfd, FIONREAD, &avail) == 0 && avail == 0;
 }
 
 static int

@@ -77,6 +77,9 @@ void stream_unread(stream *s, const void *p, size_t n);
 /* stream_wait_readable: 1 when input is available (buffered or on the
  * fd), 0 after ms milliseconds (-1: forever), -1 on error/hang-up. */
 int stream_wait_readable(stream *s, int ms);
+/* stream_peer_gone: 1 when the other side has closed or hung up and
+ * nothing it sent is left unread (checked without waiting) */
+int stream_peer_gone(stream *s);
 
 void stream_write(stream *s, const void *p, size_t n);
 void stream_puts(stream *s, const char *str);

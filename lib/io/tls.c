@@ -1,11 +1,14 @@
 /* tls: OpenSSL 3 contexts, handshakes and session facts (see tls.h).
  * The only file of Sendwell that builds SSL_CTX/SSL objects; stream.c
  * reads and writes through the SSL it is given.  Called by mailboxd's
- * listeners and sessions (and later the SMTP server and client). */
+ * listeners and sessions, the SMTP server (and later the SMTP client). */
 #include "config.h"
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <openssl/ssl.h>
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -35,6 +38,103 @@ ssl_errors(dstr *err, const char *what)
 		ERR_error_string_n(e, buf, sizeof(buf));
 		dstr_printf(err, ": %s", buf);
 	}
+}
+
+/* the SSL_OP_* names ServerSSLOptions may use (OpenSSL 3 spellings) */
+static const struct {
+	const char *name;
+	unsigned long long bits;
+} ssl_op_names[] = {
+	{ "SSL_OP_ALL", SSL_OP_ALL },
+	{ "SSL_OP_NO_SSLv2", SSL_OP_NO_SSLv2 },
+	{ "SSL_OP_NO_SSLv3", SSL_OP_NO_SSLv3 },
+	{ "SSL_OP_NO_TLSv1", SSL_OP_NO_TLSv1 },
+	{ "SSL_OP_NO_TLSv1_1", SSL_OP_NO_TLSv1_1 },
+	{ "SSL_OP_NO_TLSv1_2", SSL_OP_NO_TLSv1_2 },
+	{ "SSL_OP_NO_TLSv1_3", SSL_OP_NO_TLSv1_3 },
+	{ "SSL_OP_CIPHER_SERVER_PREFERENCE", SSL_OP_CIPHER_SERVER_PREFERENCE },
+	{ "SSL_OP_NO_COMPRESSION", SSL_OP_NO_COMPRESSION },
+	{ "SSL_OP_NO_TICKET", SSL_OP_NO_TICKET },
+	{ "SSL_OP_NO_RENEGOTIATION", SSL_OP_NO_RENEGOTIATION },
+	{ "SSL_OP_PRIORITIZE_CHACHA", SSL_OP_PRIORITIZE_CHACHA },
+	{ "SSL_OP_TLSEXT_PADDING", SSL_OP_TLSEXT_PADDING },
+	{ "SSL_OP_SINGLE_DH_USE", SSL_OP_SINGLE_DH_USE },
+	{ "SSL_OP_SINGLE_ECDH_USE", SSL_OP_SINGLE_ECDH_USE },
+	{ "SSL_OP_LEGACY_SERVER_CONNECT", SSL_OP_LEGACY_SERVER_CONNECT },
+	{ "SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION", SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION },
+	{ "SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION", SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION },
+	{ "SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS", SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS },
+	{ "SSL_OP_CRYPTOPRO_TLSEXT_BUG", SSL_OP_CRYPTOPRO_TLSEXT_BUG },
+	{ "SSL_OP_SAFARI_ECDHE_ECDSA_BUG", SSL_OP_SAFARI_ECDHE_ECDSA_BUG },
+	{ "SSL_OP_TLS_ROLLBACK_BUG", SSL_OP_TLS_ROLLBACK_BUG },
+	{ "SSL_OP_NO_QUERY_MTU", SSL_OP_NO_QUERY_MTU },
+	{ "SSL_OP_ENABLE_MIDDLEBOX_COMPAT", SSL_OP_ENABLE_MIDDLEBOX_COMPAT },
+	{ "SSL_OP_IGNORE_UNEXPECTED_EOF", SSL_OP_IGNORE_UNEXPECTED_EOF },
+	{ "SSL_OP_NO_ANTI_REPLAY", SSL_OP_NO_ANTI_REPLAY },
+	{ "SSL_OP_NO_ENCRYPT_THEN_MAC", SSL_OP_NO_ENCRYPT_THEN_MAC },
+	{ "SSL_OP_NO_EXTENDED_MASTER_SECRET", SSL_OP_NO_EXTENDED_MASTER_SECRET },
+	{ NULL, 0 }
+};
+
+int
+tls_parse_ssl_options(const char *spec, unsigned long long *set,
+    unsigned long long *clear, dstr *err)
+{
+	const char *p = spec ? spec : "";
+
+	*set = *clear = 0;
+	while (*p) {
+		size_t n;
+		int minus = 0, i;
+		unsigned long long bits = 0;
+		char word[64];
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '-' || *p == '+') {
+			minus = *p == '-';
+			p++;
+		}
+		n = strcspn(p, " ,\t");
+		if (n == 0 || n >= sizeof(word)) {
+			if (err)
+				dstr_printf(err, "bad SSL option \"%.*s\"", (int)(n ? n : 1), p);
+			return -1;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		p += n;
+		if (isdigit((unsigned char)word[0])) {
+			char *end;
+
+			bits = strtoull(word, &end, 0);
+			if (*end != '\0') {
+				if (err)
+					dstr_printf(err, "bad SSL option \"%s\"", word);
+				return -1;
+			}
+		} else {
+			for (i = 0; ssl_op_names[i].name; i++)
+				if (strcasecmp(ssl_op_names[i].name, word) == 0)
+					break;
+			if (ssl_op_names[i].name == NULL) {
+				if (err)
+					dstr_printf(err, "unknown SSL option \"%s\"", word);
+				return -1;
+			}
+			bits = ssl_op_names[i].bits;
+		}
+		if (minus) {
+			*clear |= bits;
+			*set &= ~bits;
+		} else {
+			*set |= bits;
+			*clear &= ~bits;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -93,6 +193,14 @@ ctx_new(const struct tls_settings *set, int server, dstr *err)
 	SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
 	    SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_mode(c, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	if (set->ssl_options) {
+		unsigned long long on, off;
+
+		if (tls_parse_ssl_options(set->ssl_options, &on, &off, err) != 0)
+			goto fail;
+		SSL_CTX_clear_options(c, (uint64_t)off);
+		SSL_CTX_set_options(c, (uint64_t)on);
+	}
 	if (SSL_CTX_set_cipher_list(c, set->ciphers ? set->ciphers : DEFAULT_CIPHERS) != 1) {
 		ssl_errors(err, "bad cipher list");
 		goto fail;
@@ -145,8 +253,16 @@ ctx_new(const struct tls_settings *set, int server, dstr *err)
 		SSL_CTX_set_dh_auto(c, 1);
 	if (server) {
 		SSL_CTX_set_session_id_context(c, sid, sizeof(sid) - 1);
-		if (set->verify_peer)
-			SSL_CTX_set_verify(c, SSL_VERIFY_PEER, verify_any);
+		if (set->verify_peer) {
+			SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, verify_any);
+			if (set->ca_file) {
+				/* tell the client which CAs we trust */
+				STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(set->ca_file);
+
+				if (names)
+					SSL_CTX_set_client_CA_list(c, names);
+			}
+		}
 	} else
 		SSL_CTX_set_verify(c, SSL_VERIFY_NONE, NULL);
 	t = xcalloc(1, sizeof(*t));
@@ -260,6 +376,49 @@ name_text(dstr *out, X509_NAME *n)
 	BIO_free(b);
 }
 
+/* slash_text: OpenSSL's one-line "/C=../CN=.." form of a name */
+static void
+slash_text(dstr *out, X509_NAME *n)
+{
+	char *p = X509_NAME_oneline(n, NULL, 0);
+
+	if (p) {
+		dstr_puts(out, p);
+		OPENSSL_free(p);
+	}
+}
+
+static void
+cn_text(dstr *out, X509_NAME *n)
+{
+	int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+	X509_NAME_ENTRY *e = i >= 0 ? X509_NAME_get_entry(n, i) : NULL;
+	ASN1_STRING *d = e ? X509_NAME_ENTRY_get_data(e) : NULL;
+	unsigned char *u = NULL;
+	int len;
+
+	if (d == NULL)
+		return;
+	len = ASN1_STRING_to_UTF8(&u, d);
+	if (len > 0)
+		dstr_append(out, (const char *)u, (size_t)len);
+	OPENSSL_free(u);
+}
+
+static void
+md5_text(char *out, size_t cap, X509 *x)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (X509_digest(x, EVP_md5(), md, &n) != 1)
+		return;
+	for (i = 0; i < n && o + 4 <= cap; i++)
+		o += (size_t)snprintf(out + o, cap - o, "%s%02X", i ? ":" : "", md[i]);
+}
+
 int
 tls_get_info(stream *s, struct tls_info *info)
 {
@@ -270,8 +429,13 @@ tls_get_info(stream *s, struct tls_info *info)
 	memset(info, 0, sizeof(*info));
 	dstr_init(&info->peer_subject);
 	dstr_init(&info->peer_issuer);
+	dstr_init(&info->peer_dn);
+	dstr_init(&info->peer_issuer_dn);
+	dstr_init(&info->peer_cn);
+	dstr_init(&info->peer_issuer_cn);
 	if (ssl == NULL)
 		return -1;
+	info->peer_requested = (SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER) != 0;
 	snprintf(info->version, sizeof(info->version), "%s", SSL_get_version(ssl));
 	c = SSL_get_current_cipher(ssl);
 	if (c) {
@@ -282,7 +446,18 @@ tls_get_info(stream *s, struct tls_info *info)
 	if (peer) {
 		name_text(&info->peer_subject, X509_get_subject_name(peer));
 		name_text(&info->peer_issuer, X509_get_issuer_name(peer));
-		info->verified = SSL_get_verify_result(ssl) == X509_V_OK;
+		slash_text(&info->peer_dn, X509_get_subject_name(peer));
+		slash_text(&info->peer_issuer_dn, X509_get_issuer_name(peer));
+		cn_text(&info->peer_cn, X509_get_subject_name(peer));
+		cn_text(&info->peer_issuer_cn, X509_get_issuer_name(peer));
+		md5_text(info->peer_md5, sizeof(info->peer_md5), peer);
+		{
+			long v = SSL_get_verify_result(ssl);
+
+			info->verified = v == X509_V_OK;
+			snprintf(info->verify_error, sizeof(info->verify_error), "%s",
+			    X509_verify_cert_error_string(v));
+		}
 		X509_free(peer);
 	}
 	return 0;
@@ -293,4 +468,8 @@ tls_info_free(struct tls_info *info)
 {
 	dstr_free(&info->peer_subject);
 	dstr_free(&info->peer_issuer);
+	dstr_free(&info->peer_dn);
+	dstr_free(&info->peer_issuer_dn);
+	dstr_free(&info->peer_cn);
+	dstr_free(&info->peer_issuer_cn);
 }

@@ -35,7 +35,7 @@ entry(const char *path, dstr *text, int line,
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '\0') {
-		dstr_printf(err, "%s: line %d: illegal alias name\n", path, line);
+		dstr_printf(err, "%s: line %d: %s... illegal alias name\n", path, line, s);
 		free(name);
 		return 0;
 	}
@@ -46,7 +46,7 @@ entry(const char *path, dstr *text, int line,
 	while (n > 0 && isspace((unsigned char)value[n - 1]))
 		value[--n] = '\0';
 	if (*value == '\0') {
-		dstr_printf(err, "%s: line %d: missing value for alias: %s\n", path, line, p);
+		dstr_printf(err, "%s: line %d: %s... missing value for alias\n", path, line, s);
 		free(name);
 		return 0;
 	}
@@ -56,6 +56,11 @@ entry(const char *path, dstr *text, int line,
 	return rc;
 }
 
+/* alias_file_read: a logical line is a non-empty physical line with the
+ * lines after it that start with a blank; it is reported by the number
+ * of its last physical line, as sendmail does.  Comments swallow their
+ * continuation lines too; a logical line that itself starts with a blank
+ * (after an empty line) is an error. */
 int
 alias_file_read(const char *path,
     int (*fn)(void *arg, const char *name, const char *value, int line),
@@ -66,7 +71,7 @@ alias_file_read(const char *path,
 	size_t cap = 0;
 	ssize_t len;
 	dstr cur = DSTR_INIT;
-	int lineno = 0, start = 0, count = 0, stop = 0;
+	int lineno = 0, count = 0, stop = 0, c;
 
 	if (fp == NULL) {
 		dstr_printf(err, "%s: %s\n", path, strerror(errno));
@@ -76,32 +81,30 @@ alias_file_read(const char *path,
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			line[--len] = '\0';
-		if (line[0] == ' ' || line[0] == '\t') {
-			char *p = line;
-
-			while (*p == ' ' || *p == '\t')
-				p++;
-			if (*p == '\0' || *p == '#')
-				continue;
-			if (cur.len == 0) {
-				dstr_printf(err, "%s: line %d: non-continuation line starts with space\n",
-				    path, lineno);
-				continue;
-			}
-			/* the line break goes, the continuation's blanks stay */
+		if (line[0] == '\0')
+			continue;
+		dstr_set(&cur, line);
+		/* the line break goes, the continuation's blanks stay */
+		while ((c = getc(fp)) == ' ' || c == '\t') {
+			ungetc(c, fp);
+			if ((len = getline(&line, &cap, fp)) < 0)
+				break;
+			lineno++;
+			while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				line[--len] = '\0';
 			dstr_puts(&cur, line);
+		}
+		if (c != EOF)
+			ungetc(c, fp);
+		if (cur.s[0] == '#')
+			continue;
+		if (cur.s[0] == ' ' || cur.s[0] == '\t') {
+			dstr_printf(err, "%s: line %d: Non-continuation line starts with space\n",
+			    path, lineno);
 			continue;
 		}
-		if (cur.len)
-			stop = entry(path, &cur, start, fn, arg, err, &count);
-		dstr_clear(&cur);
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		dstr_puts(&cur, line);
-		start = lineno;
+		stop = entry(path, &cur, lineno, fn, arg, err, &count);
 	}
-	if (!stop && cur.len)
-		entry(path, &cur, start, fn, arg, err, &count);
 	free(line);
 	fclose(fp);
 	dstr_free(&cur);

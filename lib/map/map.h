@@ -33,20 +33,31 @@ struct map_env {
 	int (*class_has)(void *ctx, const char *cls, const char *word);
 	/* a message for the user (-bt output, or the log); may be NULL */
 	void (*message)(void *ctx, const char *text);
+	/* a map could not be opened (after its message): what sendmail
+	 * counts as a system error, with the exit code it implies
+	 * (EX_OSERR when the system said why, else EX_SOFTWARE); may be
+	 * NULL */
+	void (*failed)(void *ctx, int exit_code);
 };
 
 map_registry *map_registry_new(const struct map_env *env);
 void map_registry_free(map_registry *reg);
 
 /* map_registry_set_option: options of the config that change how maps
- * behave: "ServiceSwitchFile", "HostsFile", "ResolverOptions",
- * "Timeout.resolver.retrans", "Timeout.resolver.retry", "DontProbeInterfaces"
- * and the like, given by their long names.  Unknown names are ignored. */
+ * behave, given by their long names: "ServiceSwitchFile", "HostsFile",
+ * "ResolverOptions" (+FLAG -FLAG HasWildcardMX), "Timeout.resolver.retrans",
+ * "Timeout.resolver.retry", "DeliveryMode" (deferred: -D maps look
+ * nothing up) and "AliasFile" (defines sendmail's Alias0, Alias1 ...
+ * maps and the "aliases.files" sequence of them, as sendmail does when
+ * it reads the option).  Unknown names are ignored. */
 void map_registry_set_option(map_registry *reg, const char *name, const char *value);
 
 /* map_define: one K line, the text after "K" ("access hash -T<TMPF> -o
  * /etc/mail/access").  Does not open the map.  On error returns NULL and
- * puts a message (without file:line, which the caller adds) in err. */
+ * puts a message (without file:line, which the caller adds) in err; a
+ * map whose class exists but whose arguments are bad stays declared, not
+ * valid (never opened, lookups find nothing).  Warnings about a map that
+ * is still defined (a sequence naming an unknown map) also go to err. */
 map *map_define(map_registry *reg, const char *kline, dstr *err);
 /* map_define_builtin: the maps sendmail always has (host, dequote, ...)
  * unless the config declared them itself. */
@@ -61,6 +72,13 @@ map *map_find(map_registry *reg, const char *name);
 const char *map_name(const map *m);
 const char *map_class_name(const map *m);
 int map_is_open(const map *m);
+/* map_ready: called before a lookup (map_lookup does it itself): opens
+ * the map if needed.  A map that cannot be opened says why, once,
+ * through the environment's message function, and from then on answers
+ * every lookup with a temporary failure (so -T applies), as sendmail's
+ * stand-in for a broken map does.  An optional (-o) map that is not
+ * open stays closed: map_ready returns 0 (lookups find nothing). */
+int map_ready(map *m);
 
 /* map_lookup: look key up the way a rule's $( name key $@ args $) does:
  * quotes and backslashes are taken out of the key unless -q.
@@ -99,5 +117,13 @@ int map_rebuild_commit(map *m, dstr *err);
 /* map_set_flags: makemap's switches on a map declared for writing:
  * fold (0 = -f), nul (1 = -N), replace (-r), append (-A). */
 void map_set_write_flags(map *m, int fold, int nul, int replace, int append_dups);
+/* map_set_duplicates: makemap -d: the database keeps every value of a
+ * repeated key (Berkeley DB's DB_DUP); must be set before the map is
+ * opened, for writing and for listing such a map with -u. */
+void map_set_duplicates(map *m, int allow);
+/* map_set_alias: the map holds aliases (sendmail's own Alias<n> maps
+ * are made so by map_registry_set_option("AliasFile")): an implicit
+ * map without its database then reads the aliases text file instead. */
+void map_set_alias(map *m);
 
 #endif

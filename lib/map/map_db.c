@@ -48,14 +48,21 @@ db_open_file(map *m, const char *path, u_int32_t flags, int mode, DB **out, dstr
 		dstr_printf(err, "%s map \"%s\": %s", m->cls->name, m->name, db_strerror(rc));
 		return -1;
 	}
+	/* Berkeley DB's own messages would go to stderr, in the middle of
+	 * -bt or praliases output; the caller reports the failure */
+	db->set_errcall(db, NULL);
+	db->set_errfile(db, NULL);
+	if (m->flags & MF_DUPS)
+		db->set_flags(db, DB_DUP);
 	rc = db->open(db, NULL, path, NULL, db_type(m), flags, mode);
 	if (rc != 0) {
+		m->open_errno = rc > 0 ? rc : EIO;
 		if (rc == ENOENT)
 			dstr_printf(err, "%s map \"%s\": missing map file %s: %s",
 			    m->cls->name, m->name, path, strerror(rc));
 		else
-			dstr_printf(err, "%s map \"%s\": cannot open %s: %s",
-			    m->cls->name, m->name, path, rc > 0 ? strerror(rc) : db_strerror(rc));
+			dstr_printf(err, "Cannot open %s database %s: %s",
+			    m->cls->name, path, rc > 0 ? strerror(rc) : db_strerror(rc));
 		db->close(db, 0);
 		return -1;
 	}
@@ -70,10 +77,6 @@ db_open(map *m, dstr *err)
 	char *path;
 	DB *db;
 
-	if (m->file == NULL) {
-		dstr_printf(err, "%s map \"%s\": file name required", m->cls->name, m->name);
-		return -1;
-	}
 	path = db_path(m);
 	if (db_open_file(m, path, DB_RDONLY, 0, &db, err) != 0) {
 		free(path);
@@ -192,7 +195,7 @@ db_store(map *m, const char *key, const char *value, dstr *err)
 	dk.size = (u_int32_t)(strlen(k) + ((m->flags & MF_INCLNULL) ? 1 : 0));
 	dv.data = (void *)value;
 	dv.size = (u_int32_t)(strlen(value) + ((m->flags & MF_INCLNULL) ? 1 : 0));
-	if (d->db->get(d->db, NULL, &dk, &old, 0) == 0) {
+	if (!(m->flags & MF_DUPS) && d->db->get(d->db, NULL, &dk, &old, 0) == 0) {
 		if (m->flags & MF_APPEND) {
 			dstr_append(&joined, old.data, strnlen(old.data, old.size));
 			dstr_putc(&joined, ',');

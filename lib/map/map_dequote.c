@@ -1,9 +1,11 @@
 /* map_dequote: the dequote class: the key without its double quotes
- * (backslash escapes stay); no match when there were none, one is left
- * open, or an unescaped blank is left (unless -S gives a character to
- * put in its place). */
+ * (backslash escapes stay).  No match when there were none, when one
+ * is left open or the key ends in a lone backslash, when the result has
+ * an unescaped blank (unless -s or -S gives a character to put in its
+ * place), or when it would not scan as an address: a ')' or '>' with
+ * nothing open, or a '(' or '<' never closed ('<' and '>' inside a
+ * comment do not count). */
 #include "config.h"
-#include <ctype.h>
 #include <stdlib.h>
 #include "base/xalloc.h"
 #include "map/map_impl.h"
@@ -14,6 +16,37 @@ dequote_parse(map *m, char *args, dstr *err)
 	/* the class sees the key as written, quotes and all */
 	m->flags |= MF_KEEPQUOTES;
 	return map_parse_args(m, args, err);
+}
+
+/* scans: the dequoted text would scan as an address */
+static int
+scans(const char *s)
+{
+	int comment = 0, angle = 0;
+
+	for (; *s; s++) {
+		if (*s == '\\') {
+			if (*++s == '\0')
+				return 0;
+			continue;
+		}
+		if (*s == '(')
+			comment++;
+		else if (*s == ')') {
+			if (comment == 0)
+				return 0;
+			comment--;
+		} else if (comment > 0)
+			continue;
+		else if (*s == '<')
+			angle++;
+		else if (*s == '>') {
+			if (angle == 0)
+				return 0;
+			angle--;
+		}
+	}
+	return comment == 0 && angle == 0;
 }
 
 static char *
@@ -50,9 +83,7 @@ dequote_lookup(map *m, const char *key, const char *const *args, int nargs, int 
 		}
 		dstr_putc(&d, *p);
 	}
-	/* no match unless quotes were removed, all closed, and no bare
-	 * blank is left (or -S gives one to put in its place) */
-	if (!removed || quoted || bslash || blank) {
+	if (!removed || quoted || bslash || blank || !scans(dstr_cstr(&d))) {
 		dstr_free(&d);
 		return NULL;
 	}
@@ -61,4 +92,5 @@ dequote_lookup(map *m, const char *key, const char *const *args, int nargs, int 
 
 const struct map_class map_class_dequote = {
 	.name = "dequote", .parse = dequote_parse, .lookup = dequote_lookup,
+	.flag_letters = "adfkmoqtvzADNOSTs", .lenient = 1, .file_kind = MAP_FILE_NONE,
 };

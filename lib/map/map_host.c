@@ -24,23 +24,39 @@ struct host_entry {
 	struct host_entry *next;
 };
 
+/* host answers by key, in buckets of a case-blind hash: a process may
+ * look up thousands of names (a queue run, -bt on a long list) */
+#define HOST_BUCKETS 1024
+
 struct host_cache {
-	struct host_entry *head;
+	struct host_entry *bucket[HOST_BUCKETS];
 };
+
+static unsigned
+host_hash(const char *key)
+{
+	unsigned h = 5381;
+
+	for (; *key; key++)
+		h = h * 33 + (unsigned char)tolower((unsigned char)*key);
+	return h % HOST_BUCKETS;
+}
 
 void
 map_host_cache_free(map_registry *reg)
 {
 	struct host_entry *e, *n;
+	size_t b;
 
 	if (reg->host_cache == NULL)
 		return;
-	for (e = reg->host_cache->head; e; e = n) {
-		n = e->next;
-		free(e->key);
-		free(e->name);
-		free(e);
-	}
+	for (b = 0; b < HOST_BUCKETS; b++)
+		for (e = reg->host_cache->bucket[b]; e; e = n) {
+			n = e->next;
+			free(e->key);
+			free(e->name);
+			free(e);
+		}
 	free(reg->host_cache);
 	reg->host_cache = NULL;
 }
@@ -52,7 +68,7 @@ cache_find(map_registry *reg, const char *key)
 
 	if (reg->host_cache == NULL)
 		return NULL;
-	for (e = reg->host_cache->head; e; e = e->next)
+	for (e = reg->host_cache->bucket[host_hash(key)]; e; e = e->next)
 		if (strcasecmp(e->key, key) == 0)
 			return e;
 	return NULL;
@@ -62,6 +78,7 @@ static void
 cache_add(map_registry *reg, const char *key, const char *name, int status)
 {
 	struct host_entry *e = xcalloc(1, sizeof(*e));
+	unsigned b = host_hash(key);
 
 	if (reg->host_cache == NULL)
 		reg->host_cache = xcalloc(1, sizeof(struct host_cache));
@@ -70,8 +87,8 @@ cache_add(map_registry *reg, const char *key, const char *name, int status)
 		*p = (char)tolower((unsigned char)*p);
 	e->name = name ? xstrdup(name) : NULL;
 	e->status = status;
-	e->next = reg->host_cache->head;
-	reg->host_cache->head = e;
+	e->next = reg->host_cache->bucket[b];
+	reg->host_cache->bucket[b] = e;
 }
 
 /* with_dot: a found name ends in a dot, unless -a gives its own end */
@@ -132,6 +149,19 @@ reverse(const map *m, const char *key, int *status, dstr *name)
 	return 1;
 }
 
+/* say_timeout: "<name>: Name server timeout", a name of 33 bytes or more
+ * cut to its first and last 15 with "..." between, as sendmail does */
+static void
+say_timeout(const map *m, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n < 33)
+		map_say(m, "%s: Name server timeout", key);
+	else
+		map_say(m, "%.15s...%s: Name server timeout", key, key + n - 15);
+}
+
 static char *
 host_lookup(map *m, const char *key, const char *const *args, int nargs, int *status)
 {
@@ -145,7 +175,7 @@ host_lookup(map *m, const char *key, const char *const *args, int nargs, int *st
 	if (e != NULL) {
 		*status = e->status;
 		if (e->status == MAP_TEMPFAIL)
-			map_say(m, "%s: Name server timeout", key);
+			say_timeout(m, key);
 		return e->name ? with_dot(m, e->name) : NULL;
 	}
 	if (key[0] == '[')
@@ -157,7 +187,7 @@ host_lookup(map *m, const char *key, const char *const *args, int nargs, int *st
 	if (found)
 		v = with_dot(m, name.s);
 	else if (*status == MAP_TEMPFAIL && uses_dns(m))
-		map_say(m, "%s: Name server timeout", key);
+		say_timeout(m, key);
 	cache_add(m->reg, key, found ? name.s : NULL, found ? MAP_OK : *status);
 	dstr_free(&name);
 	return v;
@@ -210,14 +240,42 @@ dns_lookup(map *m, const char *key, const char *const *args, int nargs, int *sta
 	return dstr_steal(&out);
 }
 
+/* dns_parse: the generic flags and -R -B -Z -r; a missing or unknown
+ * -R type is reported but the map stays (it then finds nothing) */
+static int
+dns_parse(map *m, char *args, dstr *err)
+{
+	static const char *const types[] = {
+		"A", "AAAA", "AFSDB", "CNAME", "MX", "NS", "PTR", "SRV", "TXT", NULL
+	};
+	int i, known = 0;
+
+	map_parse_args(m, args, err);
+	if (m->dns_type != NULL) {
+		for (i = 0; types[i]; i++)
+			if (strcasecmp(m->dns_type, types[i]) == 0)
+				known = 1;
+		if (!known) {
+			dstr_printf(err, "dns map %s: wrong type %s\n", m->name, m->dns_type);
+			free(m->dns_type);
+			m->dns_type = NULL;
+		}
+	}
+	if (m->dns_type == NULL)
+		dstr_printf(err, "dns map %s: missing -R type\n", m->name);
+	return 0;
+}
+
 const struct map_class map_class_host = {
 	.name = "host", .lookup = host_lookup,
+	.flag_letters = "adfkmoqtvzADNOSTr", .lenient = 1, .file_kind = MAP_FILE_NONE,
 };
 
 const struct map_class map_class_bestmx = {
-	.name = "bestmx", .lookup = bestmx_lookup,
+	.name = "bestmx", .lookup = bestmx_lookup, .file_kind = MAP_FILE_NONE,
 };
 
 const struct map_class map_class_dns = {
-	.name = "dns", .lookup = dns_lookup,
+	.name = "dns", .parse = dns_parse, .lookup = dns_lookup,
+	.flag_letters = "adfkmoqtvzADNOSTRBZr", .lenient = 1, .file_kind = MAP_FILE_NONE,
 };

@@ -24,13 +24,24 @@ enum {
 	MF_REGEX_NOT = 1 << 12,	/* regex -n */
 	MF_ALIAS = 1 << 13,	/* an alias map (AliasFile) */
 	MF_REPLACE = 1 << 14,	/* rebuild: a duplicate key replaces */
-	MF_IN_MEMORY = 1 << 15	/* implicit map read from its text file */
+	MF_IN_MEMORY = 1 << 15,	/* implicit map read from its text file */
+	MF_BROKEN = 1 << 16,	/* could not be opened when first used: said
+				 * so once, now every lookup is a tempfail */
+	MF_DUPS = 1 << 17,	/* makemap -d: a key may be stored many times */
+	MF_TRIED = 1 << 18	/* an open was tried and its outcome is final */
+};
+
+/* what follows a class's flags on the K line */
+enum map_file_kind {
+	MAP_FILE_WORD,		/* a file name (one word), required */
+	MAP_FILE_REST,		/* the rest of the line, required (program) */
+	MAP_FILE_NONE		/* nothing (host, user, arith ...) */
 };
 
 struct map_class;
 
 struct map {
-	char *name;
+	char *name;		/* as the latest K line spelled it */
 	const struct map_class *cls;
 	map_registry *reg;
 	unsigned flags;
@@ -41,7 +52,9 @@ struct map {
 	char coldelim;		/* -z (text), 0 = white space */
 	char spacesub;		/* -S */
 	char *valcolname;	/* -v for user maps */
+	int timeout;		/* -d in seconds (socket, host, dns) */
 	char *open_error;	/* why the last open failed */
+	int open_errno;		/* and the system's reason, if it gave one */
 	void *data;		/* class state */
 	/* class-specific settings */
 	char *regex_delim;	/* regex -d */
@@ -72,6 +85,13 @@ struct map_class {
 	int (*each)(map *m, void (*fn)(void *, const char *, size_t,
 	    const char *, size_t), void *arg);
 	int returns_rewritten;	/* lookup applies -a and %n itself */
+	/* K-line syntax for map_parse_args: the flag letters the class
+	 * takes (NULL: the generic "adfkmoqtvzADNOST"), whether letters it
+	 * does not know pass without a word (sendmail's host, dns and
+	 * dequote classes say nothing), and what follows the flags */
+	const char *flag_letters;
+	int lenient;
+	enum map_file_kind file_kind;
 };
 
 struct map_registry {
@@ -82,6 +102,9 @@ struct map_registry {
 	char *hosts_file;	/* HostsFile */
 	char *resolver_options;
 	int res_retrans, res_retry;
+	int res_set, res_clear;	/* RES_* bits ResolverOptions turns on, off */
+	int wildcard_mx;	/* ResolverOptions HasWildcardMX */
+	int deferred;		/* DeliveryMode=deferred: -D maps look nothing up */
 	struct host_cache *host_cache;	/* host class results (map_host.c) */
 };
 
@@ -91,10 +114,15 @@ extern const struct map_class map_class_hash, map_class_btree,
     map_class_dequote, map_class_macro, map_class_arith,
     map_class_sequence, map_class_switch, map_class_stab, map_class_user,
     map_class_regex, map_class_program, map_class_syslog,
-    map_class_implicit, map_class_socket, map_class_null;
+    map_class_implicit, map_class_socket, map_class_null, map_class_arpa;
 
-/* map_parse_args: the generic flags, then the file (rest of args). */
+/* map_parse_args: the flags (generic and the class's own), then what
+ * the class wants after them (see enum map_file_kind).  Returns 0, or
+ * -1 when the map cannot be used (no file name). */
 int map_parse_args(map *m, char *args, dstr *err);
+/* map_is_name_char: a character of a map name (letters, digits, '_',
+ * '.'), as K lines and sequence members spell them */
+int map_is_name_char(int c);
 /* map_fold: lower-case a key in place unless -f */
 void map_fold(const map *m, char *key);
 /* map_rewrite: value with %0..%9 replaced and -a appended */

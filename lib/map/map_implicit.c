@@ -1,9 +1,11 @@
 /* map_implicit: the implicit class sendmail uses for AliasFile entries
- * without a class: the hash database file.db when it exists, else the
- * text file itself, read into memory. */
+ * without a class: the hash database file.db.  An alias map without its
+ * database reads the aliases text file itself into memory (with
+ * sendmail's warning); any other implicit map then fails to open. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include "base/xalloc.h"
 #include "map/alias_file.h"
@@ -21,25 +23,29 @@ fill(void *arg, const char *name, const char *value, int line)
 	return 0;
 }
 
+/* alias_map: maps that hold aliases: sendmail's Alias<n> (see
+ * map_set_alias) and the "aliases.<n>" maps sendmail/alias.c defines */
+static int
+alias_map(const map *m)
+{
+	return (m->flags & MF_ALIAS) || strncasecmp(m->name, "aliases.", 8) == 0;
+}
+
 static int
 implicit_open(map *m, dstr *err)
 {
-	dstr path = DSTR_INIT, e = DSTR_INIT;
+	dstr e = DSTR_INIT;
 	int rc;
 
-	if (m->file == NULL) {
-		dstr_printf(err, "implicit map \"%s\": file name required", m->name);
-		return -1;
-	}
-	dstr_printf(&path, "%s.db", m->file);
-	if (access(path.s, R_OK) == 0 && map_class_hash.open(m, err) == 0) {
-		dstr_free(&path);
-		m->flags &= ~MF_TRY0NULL;	/* alias keys carry their NUL */
-		m->flags |= MF_INCLNULL | MF_TRY1NULL;
+	if (map_class_hash.open(m, &e) == 0) {
+		dstr_free(&e);
 		return 0;
 	}
-	dstr_free(&path);
-	dstr_clear(err);
+	dstr_free(&e);
+	if (!alias_map(m))
+		return -1;
+	if (m->flags & MF_ALIAS)
+		map_say(m, "WARNING: cannot open alias database %s; reading text version", m->file);
 	map_class_stab.open(m, err);
 	rc = alias_file_read(m->file, fill, m, &e);
 	dstr_free(&e);

@@ -1,5 +1,6 @@
 /* map_macro: the macro class: $(macro {name} $@ value $) sets a macro
- * of the running config (no value: undefines it) and yields nothing. */
+ * of the running config (no value, or an empty one: undefines it) and
+ * yields the empty string. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,12 @@ macro_lookup(map *m, const char *key, const char *const *args, int nargs, int *s
 	else
 		name = xstrdup(key);
 	if (env->macro_set)
-		env->macro_set(env->ctx, name, nargs > 0 && args[0] && *args[0] ? args[0] : NULL);
+		env->macro_set(env->ctx, name, nargs > 0 && args && args[0] && *args[0] ? args[0] : NULL);
 	free(name);
 	return xstrdup("");
 }
 
 const struct map_class map_class_macro = {
 	.name = "macro", .lookup = macro_lookup, .returns_rewritten = 1,
+	.lenient = 1, .flag_letters = "", .file_kind = MAP_FILE_NONE,
 };

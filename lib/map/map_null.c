@@ -15,5 +15,5 @@ null_lookup(map *m, const char *key, const char *const *args, int nargs, int *st
 }
 
 const struct map_class map_class_null = {
-	.name = "null", .lookup = null_lookup,
+	.name = "null", .lookup = null_lookup, .file_kind = MAP_FILE_NONE,
 };

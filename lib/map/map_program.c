@@ -1,6 +1,8 @@
 /* map_program: the program class: runs the program of the K line with
  * its arguments and the key as the last one; the first line it prints
- * is the value.  A failing program is a temporary failure. */
+ * is the value.  A program exiting non-zero finds nothing, and its exit
+ * code is the lookup status (75, EX_TEMPFAIL, is a temporary failure);
+ * one that cannot be run gives EX_CONFIG, as sendmail's does. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +50,7 @@ program_lookup(map *m, const char *key, const char *const *args, int nargs, int 
 		close(fds[0]);
 		close(fds[1]);
 		execv(argv[0], argv);
-		_exit(EX_OSERR);
+		_exit(EX_CONFIG);
 	}
 	close(fds[1]);
 	free(spec);
@@ -63,14 +65,20 @@ program_lookup(map *m, const char *key, const char *const *args, int nargs, int 
 	close(fds[0]);
 	while (waitpid(pid, &wst, 0) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(wst) || (WEXITSTATUS(wst) != 0 && WEXITSTATUS(wst) != EX_NOHOST)) {
-		map_say(m, "prog_map_lookup(%s): %s returned status %d", m->name,
-		    m->file, WIFEXITED(wst) ? WEXITSTATUS(wst) : -1);
+	if (!WIFEXITED(wst)) {
+		map_say(m, "prog_map_lookup(%s): child died on signal %d", m->name,
+		    WIFSIGNALED(wst) ? WTERMSIG(wst) : 0);
 		dstr_free(&out);
-		*status = MAP_TEMPFAIL;
+		*status = MAP_UNAVAIL;
 		return NULL;
 	}
-	if (out.len == 0 || WEXITSTATUS(wst) == EX_NOHOST) {
+	if (WEXITSTATUS(wst) != 0) {
+		/* no message: the status says it (sendmail prints none) */
+		dstr_free(&out);
+		*status = WEXITSTATUS(wst);
+		return NULL;
+	}
+	if (out.len == 0) {
 		dstr_free(&out);
 		return NULL;
 	}
@@ -81,5 +89,5 @@ program_lookup(map *m, const char *key, const char *const *args, int nargs, int 
 }
 
 const struct map_class map_class_program = {
-	.name = "program", .lookup = program_lookup,
+	.name = "program", .lookup = program_lookup, .file_kind = MAP_FILE_REST,
 };

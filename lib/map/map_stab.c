@@ -1,9 +1,12 @@
 /* map_stab: the stab class: pairs kept in memory (sendmail's symbol
- * table), filled by a rebuild; used for aliases where no database is. */
+ * table), read from the K line's file (aliases syntax) when the map is
+ * opened or filled by a rebuild; the implicit class uses it for aliases
+ * where no database is. */
 #include "config.h"
 #include <stdlib.h>
 #include <string.h>
 #include "base/xalloc.h"
+#include "map/alias_file.h"
 #include "map/map_impl.h"
 
 struct pair {
@@ -15,12 +18,39 @@ struct stab {
 	size_t n, cap;
 };
 
+static int stab_store(map *m, const char *key, const char *value, dstr *err);
+static void stab_close(map *m);
+
+static int
+fill(void *arg, const char *name, const char *value, int line)
+{
+	map *m = arg;
+	dstr err = DSTR_INIT;
+
+	(void)line;
+	stab_store(m, name, value, &err);
+	dstr_free(&err);
+	return 0;
+}
+
 static int
 stab_open(map *m, dstr *err)
 {
-	(void)err;
 	if (m->data == NULL)
 		m->data = xcalloc(1, sizeof(struct stab));
+	/* a stab map of its own (not the implicit class's stand-in) holds
+	 * the pairs of its file */
+	if (m->cls == &map_class_stab && m->file != NULL) {
+		dstr e = DSTR_INIT;
+		int rc = alias_file_read(m->file, fill, m, &e);
+
+		dstr_free(&e);
+		if (rc < 0) {
+			stab_close(m);
+			dstr_printf(err, "stab map \"%s\": cannot open %s", m->name, m->file);
+			return -1;
+		}
+	}
 	return 0;
 }
 

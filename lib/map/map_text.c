@@ -1,6 +1,8 @@
 /* map_text: the text class: a flat file read at each lookup, one
- * record per line, columns split by -z (white space by default); the
- * key is column -k, the value column -v (both default to 0). */
+ * record per line ('#' lines skipped), columns split by -z (runs of
+ * white space by default); the key is column -k, the value column -v
+ * (both default to 0).  Keys match without regard to case.  The file
+ * name must be absolute.  Not found is EX_NOTFOUND, as in sendmail. */
 #include "config.h"
 #include <ctype.h>
 #include <errno.h>
@@ -17,47 +19,58 @@ text_open(map *m, dstr *err)
 {
 	struct stat st;
 
-	if (m->file == NULL) {
-		dstr_printf(err, "text map \"%s\": file name required", m->name);
+	if (m->file[0] != '/') {
+		dstr_printf(err, "text map \"%s\": file name must be fully qualified", m->name);
 		return -1;
 	}
 	if (stat(m->file, &st) != 0 || !S_ISREG(st.st_mode)) {
-		dstr_printf(err, "text map \"%s\": unsafe map file %s: %s", m->name,
-		    m->file, errno ? strerror(errno) : "not a regular file");
+		/* sendmail gives no reason here */
+		dstr_printf(err, "text map \"%s\": unsafe map file %s", m->name, m->file);
 		return -1;
 	}
 	return 0;
 }
 
-/* column: the n-th field of line (modified in place), or NULL */
+/* column: field n of line as sendmail counts them.  With white space
+ * as the delimiter, each run of blanks ends a field and column 0 starts
+ * at the first non-blank; with a delimiter character every occurrence
+ * ends one.  An empty column 0 counts as missing.  Returns the field
+ * (line is cut after it) or NULL. */
 static char *
 column(char *line, int n, char delim)
 {
 	char *p = line, *start;
-	int i = 0;
+	int i;
 
-	for (;;) {
-		if (delim == '\0')
-			while (*p && isspace((unsigned char)*p))
-				p++;
-		if (*p == '\0' && delim == '\0')
-			return NULL;
-		start = p;
-		if (delim == '\0')
+	for (i = 0; i < n; i++) {
+		if (delim == '\0') {
 			while (*p && !isspace((unsigned char)*p))
 				p++;
-		else
-			while (*p && *p != delim)
+			if (*p == '\0')
+				return NULL;
+			while (isspace((unsigned char)*p))
 				p++;
-		if (i == n) {
-			*p = '\0';
-			return start;
+		} else {
+			p = strchr(p, delim);
+			if (p == NULL)
+				return NULL;
+			p++;
 		}
-		if (*p == '\0')
-			return NULL;
-		p++;
-		i++;
 	}
+	if (n == 0 && delim == '\0')
+		while (isspace((unsigned char)*p))
+			p++;
+	start = p;
+	if (delim == '\0')
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+	else
+		while (*p && *p != delim)
+			p++;
+	*p = '\0';
+	if (n == 0 && *start == '\0')
+		return NULL;
+	return start;
 }
 
 static char *
@@ -66,35 +79,38 @@ text_lookup(map *m, const char *key, const char *const *args, int nargs, int *st
 	FILE *fp = fopen(m->file, "r");
 	char *line = NULL, *val = NULL;
 	size_t cap = 0;
+	ssize_t len;
 
 	(void)args;
 	(void)nargs;
+	*status = MAP_NOTFOUND;
 	if (fp == NULL) {
 		*status = MAP_UNAVAIL;
 		return NULL;
 	}
-	while (getline(&line, &cap, fp) > 0) {
+	while ((len = getline(&line, &cap, fp)) > 0) {
 		char *copy, *k, *v;
-		size_t n = strlen(line);
 
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[0] == '#')
 			continue;
 		copy = xstrdup(line);
 		k = column(copy, m->keycol, m->coldelim);
-		if (k != NULL && ((m->flags & MF_NOFOLDCASE) ? strcmp(k, key) : strcasecmp(k, key)) == 0) {
+		/* keys match without case even with -f, as in sendmail */
+		if (k == NULL || strcasecmp(k, key) != 0) {
 			free(copy);
-			copy = xstrdup(line);
-			v = column(copy, m->valcol, m->coldelim);
-			if (v != NULL)
-				val = xstrdup(v);
-			free(copy);
-			if (val)
-				break;
 			continue;
 		}
+		/* the first line with the key decides */
+		strcpy(copy, line);
+		v = column(copy, m->valcol, m->coldelim);
+		if (v != NULL) {
+			val = xstrdup(v);
+			*status = MAP_OK;
+		}
 		free(copy);
+		break;
 	}
 	free(line);
 	fclose(fp);

@@ -1,5 +1,7 @@
 /* map_user: the user class: a field of the user's passwd entry (-v
- * name, passwd, uid, gid, gecos, dir or shell; the name by default). */
+ * name, passwd, uid, gid, gecos, dir or shell; the name by default).
+ * A column name the class does not know makes the map fail when it is
+ * opened, as sendmail's does; an unknown user is EX_NOUSER. */
 #include "config.h"
 #include <pwd.h>
 #include <stdio.h>
@@ -9,39 +11,70 @@
 #include "base/xalloc.h"
 #include "map/map_impl.h"
 
+static const char *const columns[] = {
+	"name", "passwd", "uid", "gid", "gecos", "dir", "shell", NULL
+};
+
+/* column: the index of -v's column, 0 (name) without -v, -1 unknown */
+static int
+column(const map *m)
+{
+	int i;
+
+	if (m->valcolname == NULL)
+		return 0;
+	for (i = 0; columns[i]; i++)
+		if (strcasecmp(m->valcolname, columns[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+user_open(map *m, dstr *err)
+{
+	if (column(m) < 0) {
+		dstr_printf(err, "User map %s: unknown column name %s", m->name, m->valcolname);
+		return -1;
+	}
+	return 0;
+}
+
 static char *
 user_lookup(map *m, const char *key, const char *const *args, int nargs, int *status)
 {
-	struct passwd *pw = getpwnam(key);
-	const char *f = m->valcolname;
-	char buf[32];
+	struct passwd *pw;
+	char *k = xstrdup(key), buf[32];
 
 	(void)args;
 	(void)nargs;
-	(void)status;
-	if (pw == NULL)
+	map_fold(m, k);
+	pw = getpwnam(k);
+	free(k);
+	if (pw == NULL) {
+		*status = EX_NOUSER;
 		return NULL;
-	if (f == NULL || *f == '\0' || strcasecmp(f, "name") == 0 || strcmp(f, "1") == 0)
-		return xstrdup(pw->pw_name);
-	if (strcasecmp(f, "passwd") == 0 || strcmp(f, "2") == 0)
+	}
+	switch (column(m)) {
+	case 1:
 		return xstrdup(pw->pw_passwd);
-	if (strcasecmp(f, "uid") == 0 || strcmp(f, "3") == 0) {
+	case 2:
 		snprintf(buf, sizeof(buf), "%ld", (long)pw->pw_uid);
 		return xstrdup(buf);
-	}
-	if (strcasecmp(f, "gid") == 0 || strcmp(f, "4") == 0) {
+	case 3:
 		snprintf(buf, sizeof(buf), "%ld", (long)pw->pw_gid);
 		return xstrdup(buf);
-	}
-	if (strcasecmp(f, "gecos") == 0 || strcmp(f, "5") == 0)
+	case 4:
 		return xstrdup(pw->pw_gecos);
-	if (strcasecmp(f, "dir") == 0 || strcmp(f, "6") == 0)
+	case 5:
 		return xstrdup(pw->pw_dir);
-	if (strcasecmp(f, "shell") == 0 || strcmp(f, "7") == 0)
+	case 6:
 		return xstrdup(pw->pw_shell);
-	return xstrdup(pw->pw_name);
+	default:
+		return xstrdup(pw->pw_name);
+	}
 }
 
 const struct map_class map_class_user = {
-	.name = "user", .lookup = user_lookup,
+	.name = "user", .open = user_open, .lookup = user_lookup,
+	.file_kind = MAP_FILE_NONE,
 };

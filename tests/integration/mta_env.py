@@ -7,12 +7,12 @@ and points local delivery at mail.local writing Maildirs under
 port; the daemon's children drop to user "mail", so the sandbox is kept
 readable by it.  Log lines go to <sandbox>/maillog (SENDWELL_LOG_FILE).
 """
-import glob
 import os
 import socket
 import subprocess
 import time
 
+from peers import maildir_messages, stop_process, wait_messages
 from swpaths import BUILDDIR, SRCDIR, build_path, free_port
 
 SENDMAIL = build_path("sendmail", "sendmail")
@@ -104,34 +104,16 @@ class MtaEnv:
         raise AssertionError("daemon did not listen")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        stop_process(self.proc)
         self.proc = None
 
     def messages(self, user):
-        """Delivered messages of user (Maildir new/ and cur/), oldest first."""
-        files = glob.glob(os.path.join(self.mail, user, "new", "*")) + \
-            glob.glob(os.path.join(self.mail, user, "cur", "*"))
-        files.sort(key=os.path.getmtime)
-        out = []
-        for p in files:
-            with open(p, "rb") as f:
-                out.append(f.read().decode(errors="replace"))
-        return out
+        """Delivered messages of user, oldest first."""
+        return maildir_messages(os.path.join(self.mail, user))
 
     def wait_messages(self, user, n, timeout=20):
         """Wait (bounded) until user has n messages; return them."""
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            m = self.messages(user)
-            if len(m) >= n:
-                return m
-            time.sleep(0.1)
-        return self.messages(user)
+        return wait_messages(lambda: self.messages(user), n, timeout)
 
     def log(self):
         try:
