@@ -487,12 +487,15 @@ conf_load(const char *path, int test_mode, char **overrides, int noverrides)
 		static const char *const mapopts[] = {
 			"ServiceSwitchFile", "HostsFile", "ResolverOptions",
 			"DontProbeInterfaces", "Timeout.resolver.retrans",
-			"Timeout.resolver.retry", "AliasFile", NULL
+			"Timeout.resolver.retry", "AliasFile", "DeliveryMode", NULL
 		};
 		const char *const *o;
 
 		for (o = mapopts; *o; o++)
-			if (options_get(c->opts, *o))
+			if (options_get(c->opts, *o) &&
+			    /* -bt answers as if delivering now, as sendmail's
+			     * does: no map is deferred there */
+			    !(test_mode && strcmp(*o, "DeliveryMode") == 0))
 				map_registry_set_option(c->maps, *o, options_get(c->opts, *o));
 	}
 	c->blanksub = options_get(c->opts, "BlankSub") && *options_get(c->opts, "BlankSub") ?
@@ -591,4 +594,10 @@ conf_map_by_index(const struct conf *c, int idx)
 	if (idx <= 0 || (size_t)idx > c->nmapnames)
 		return NULL;
 	return map_find(c->maps, c->mapnames[idx - 1]);
+}
+
+void
+conf_delivering(struct conf *c)
+{
+	map_registry_set_option(c->maps, "DeliveryMode", "background");
 }

@@ -91,6 +91,10 @@ struct conf {
 struct conf *conf_load(const char *path, int test_mode, char **overrides,
     int noverrides);
 void conf_free(struct conf *c);
+/* conf_delivering: from here on the process delivers: maps marked -D,
+ * which DeliveryMode=deferred keeps from being asked while mail is
+ * received, answer again (sendmail: "deliver during queue run") */
+void conf_delivering(struct conf *c);
 struct mailer *conf_mailer(const struct conf *c, const char *name);
 /* conf_map_index: index (+1) used by tokens to name a map. */
 int conf_map_index(struct conf *c, const char *name);

@@ -105,6 +105,7 @@ deliver_queued(struct conf *c, struct envelope *e)
 	const char *last_diag = NULL;
 
 	log_set_qid(e->qid);
+	conf_delivering(c);
 	expand_recipients(c, e, NULL);
 	group = xcalloc(e->nrcpts + 1, sizeof(*group));
 	/* failures found while expanding */

@@ -1,0 +1,144 @@
+"""The daemon's master process: PidFile, MaxDaemonChildren,
+ConnectionRateThrottle and the SIGHUP restart, as sendmail 8.17 does
+them (op guide: "Restarting", the options of the same names)."""
+import os
+import re
+import signal
+import smtplib
+import socket
+import time
+
+import pytest
+
+from mta_env import MtaEnv
+
+if os.geteuid() != 0:
+    pytest.skip("the MTA tests need root (the daemon binds and drops privileges)",
+                allow_module_level=True)
+
+
+def greeting(port):
+    """The greeting line, "" when the connection fails."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            return s.makefile("rb").readline().decode()
+    except OSError:
+        return ""
+
+
+def wait_for(cond, timeout=10):
+    """Poll cond until it is true (bounded); the last value."""
+    deadline = time.time() + timeout
+    while True:
+        v = cond()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(0.05)
+
+
+def session(port):
+    """A connection that got its greeting, or None."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        if s.makefile("rb").readline().startswith(b"220 "):
+            return s
+        s.close()
+    except OSError:
+        pass
+    return None
+
+
+def refused(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.settimeout(2)
+            s.recv(1)
+            return False
+    except (ConnectionRefusedError, ConnectionResetError):
+        return True
+    except OSError:
+        return False
+
+
+def test_pid_file_holds_pid_and_command_line(sandbox):
+    env = MtaEnv(sandbox).start()
+    pidfile = os.path.join(sandbox, "sendmail.pid")
+    try:
+        # written once the listeners are open, so just after start()
+        assert wait_for(lambda: os.path.exists(pidfile))
+        with open(pidfile) as f:
+            pid, cmd = f.read().splitlines()[:2]
+        assert int(pid) == env.proc.pid
+        assert cmd.endswith(f"-C {env.cf} -bD")
+    finally:
+        env.stop()
+
+
+def test_max_daemon_children_closes_the_port_until_a_session_ends(sandbox):
+    env = MtaEnv(sandbox, mc_lines=["define(`confMAX_DAEMON_CHILDREN', `1')dnl"]).start()
+    try:
+        # start()'s probe may still hold the one slot for a moment
+        held = wait_for(lambda: session(env.port))
+        assert held
+        assert wait_for(lambda: refused(env.port))
+        assert "rejecting connections on daemon MTA: 1 children, max 1" in env.log()
+        held.sendall(b"QUIT\r\n")
+        held.close()
+        again = wait_for(lambda: session(env.port))
+        assert again
+        again.close()
+        assert "accepting connections again for daemon MTA" in env.log()
+    finally:
+        env.stop()
+
+
+def test_connection_rate_throttle_defers_but_serves_everyone(sandbox):
+    env = MtaEnv(sandbox, mc_lines=["define(`confCONNECTION_RATE_THROTTLE', `1')dnl"]).start()
+    try:
+        socks = [socket.create_connection(("127.0.0.1", env.port), timeout=20)
+                 for _ in range(3)]
+        for s in socks:
+            assert s.makefile("rb").readline().startswith(b"220 ")
+            s.close()
+        assert "deferring connections on daemon MTA: 1 per second" in env.log()
+    finally:
+        env.stop()
+
+
+def test_sighup_restarts_with_the_new_config(sandbox):
+    env = MtaEnv(sandbox).start()
+    try:
+        assert "ESMTP Sendmail" in greeting(env.port)
+        with open(env.cf) as f:
+            cf = f.read()
+        with open(env.cf, "w") as f:
+            f.write(re.sub(r"(?m)^O SmtpGreetingMessage=.*$",
+                           "O SmtpGreetingMessage=$j Restarted", cf))
+        os.kill(env.proc.pid, signal.SIGHUP)
+        assert wait_for(lambda: "restarting" in env.log() and "Restarted" in greeting(env.port))
+        # the same process, exec'd again: the pid file still names it
+        assert env.proc.poll() is None
+        with open(os.path.join(sandbox, "sendmail.pid")) as f:
+            assert int(f.readline()) == env.proc.pid
+    finally:
+        env.stop()
+
+
+def test_deferred_mode_queues_without_lookups_and_the_queue_run_delivers(sandbox):
+    """DeliveryMode=deferred: RCPT takes no host lookup ("will queue", as
+    sendmail 8.17 says), nothing is delivered until the queue run, which
+    looks the names up again."""
+    env = MtaEnv(sandbox, mc_lines=["define(`confDELIVERY_MODE', `deferred')dnl"]).start()
+    try:
+        with smtplib.SMTP("127.0.0.1", env.port) as c:
+            c.ehlo("client.example")
+            c.mail("a@mail.hamap.local")
+            code, text = c.rcpt("root@mail.hamap.local")
+            assert code == 250 and text.endswith(b"Recipient ok (will queue)")
+            c.data("Subject: deferred\r\n\r\nlater\r\n")
+        assert len(env.queue_files()) == 1 and env.messages("root") == []
+        env.sendmail("-q")
+        assert len(env.wait_messages("root", 1)) == 1
+        assert env.queue_files() == []
+    finally:
+        env.stop()
