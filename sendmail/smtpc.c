@@ -38,6 +38,7 @@
 #include "sendmail/mailer.h"
 #include "sendmail/msgwrite.h"
 #include "sendmail/rewrite.h"
+#include "sendmail/mime7bit.h"
 #include "sendmail/smtpc.h"
 #include "sendmail/stats.h"
 
@@ -994,75 +995,17 @@ set_outcome(struct rcpt *r, const struct reply *rp, const char *fallback_dsn,
 /* the body needs 8->7 bit handling for this peer */
 enum body_mode { BODY_AS_IS, BODY_TO_QP, BODY_STRIP };
 
-/* qp_line: one line of text as quoted-printable, soft breaks at 76 */
-static void
-qp_line(dstr *out, const char *s, size_t n)
-{
-	size_t col = 0, i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		/* a '.' that a soft break puts first on a line is encoded, so
-		 * only the dots message_write already doubled start lines */
-		int enc = ch > 126 || ch == '=' || (ch < 32 && ch != '\t') ||
-		    ((ch == ' ' || ch == '\t') && i + 1 == n) ||
-		    (col == 0 && ch == '.' && i > 0);
-		size_t w = enc ? 3 : 1;
-
-		if (col + w > 75) {
-			dstr_puts(out, "=\r\n");
-			col = 0;
-		}
-		if (enc)
-			dstr_printf(out, "=%02X", ch);
-		else
-			dstr_putc(out, (char)ch);
-		col += w;
-	}
-	dstr_puts(out, "\r\n");
-}
-
-static int
-header_is(const char *line, size_t n, const char *name)
-{
-	size_t k = strlen(name);
-
-	return n > k && strncasecmp(line, name, k) == 0 && line[k] == ':';
-}
-
-/* convert: the message as written for the mailer, made 7-bit: a
- * single-part message gets quoted-printable (with MIME headers added
- * where missing); a multipart one, or F=7, loses the eighth bit */
+/* convert_body: the message as written for the mailer, made 7-bit: MIME
+ * aware quoted-printable for a peer without 8BITMIME (EightBitMode=m),
+ * the eighth bit stripped for an F=7 mailer */
 static void
 convert_body(struct conf *c, const dstr *in, enum body_mode mode, dstr *out)
 {
 	const char *p = in->s, *end = in->s + in->len;
-	int in_headers = 1, multipart = 0, have_mime = 0, have_ct = 0, skipping = 0;
-	const char *charset = options_get(c->opts, "DefaultCharSet");
 
 	if (mode == BODY_TO_QP) {
-		/* a first look at the headers */
-		const char *q = p;
-
-		while (q < end) {
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t n = nl ? (size_t)(nl - q) : (size_t)(end - q);
-
-			if (n && q[n - 1] == '\r')
-				n--;
-			if (n == 0)
-				break;
-			if (header_is(q, n, "Content-Type")) {
-				have_ct = 1;
-				if (strcasestr(q, "multipart/") && (size_t)(strcasestr(q, "multipart/") - q) < n + 80)
-					multipart = 1;
-			}
-			if (header_is(q, n, "MIME-Version"))
-				have_mime = 1;
-			q = nl ? nl + 1 : end;
-		}
-		if (multipart)
-			mode = BODY_STRIP;
+		mime_to_7bit(in->s, in->len, options_get(c->opts, "DefaultCharSet"), out);
+		return;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1070,37 +1013,9 @@ convert_body(struct conf *c, const dstr *in, enum body_mode mode, dstr *out)
 
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (in_headers) {
-			int skip = 0;
-
-			if (n > 0 && (*p == ' ' || *p == '\t'))
-				skip = skipping;	/* a folded line goes with its header */
-			else if (n == 0) {
-				in_headers = 0;
-				if (mode == BODY_TO_QP) {
-					if (!have_mime)
-						dstr_puts(out, "MIME-Version: 1.0\r\n");
-					if (!have_ct)
-						dstr_printf(out, "Content-Type: text/plain; charset=%s\r\n",
-						    charset && *charset ? charset : "unknown-8bit");
-					dstr_puts(out, "Content-Transfer-Encoding: quoted-printable\r\n");
-				}
-			} else
-				skip = mode == BODY_TO_QP &&
-				    header_is(p, n, "Content-Transfer-Encoding");
-			skipping = skip;
-			if (!skip) {
-				for (i = 0; i < n; i++)
-					dstr_putc(out, (char)(p[i] & 0x7f));
-				dstr_puts(out, "\r\n");
-			}
-		} else if (mode == BODY_TO_QP)
-			qp_line(out, p, n);
-		else {
-			for (i = 0; i < n; i++)
-				dstr_putc(out, (char)(p[i] & 0x7f));
-			dstr_puts(out, "\r\n");
-		}
+		for (i = 0; i < n; i++)
+			dstr_putc(out, (char)(p[i] & 0x7f));
+		dstr_puts(out, "\r\n");
 		p = nl ? nl + 1 : end;
 	}
 }

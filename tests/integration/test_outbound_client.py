@@ -141,6 +141,43 @@ def test_8bit_body_is_made_quoted_printable_for_a_7bit_peer(sandbox):
         p.stop()
 
 
+def test_multipart_8bit_parts_are_encoded_one_by_one_for_a_7bit_peer(sandbox):
+    """EightBitMode=m with a multipart message: the 8-bit text part is made
+    quoted-printable, the base64 part and the structure stay, and the
+    message the peer gets decodes to what was sent."""
+    import email
+    import email.policy
+    p = Peer(ip=IP, ext=("PIPELINING",))
+    try:
+        env = mta(sandbox, p, smart=f"esmtp:[{IP}]",
+                  mc=["define(`confEIGHT_BIT_HANDLING', `m')dnl"])
+        body = ("--sep\n"
+                "Content-Type: text/plain; charset=utf-8\n"
+                "Content-Transfer-Encoding: 8bit\n\n"
+                "gr\u00fc\u00df dich\n.leading dot\n"
+                "--sep\n"
+                "Content-Type: application/octet-stream\n"
+                "Content-Transfer-Encoding: base64\n\n"
+                "AAECAw==\n"
+                "--sep--\n")
+        send(env, ["a@far.example"], body=body,
+             headers="MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=sep\n"
+                     "Content-Transfer-Encoding: 8bit\n")
+        env.sendmail("-q")
+        mail, _, data = p.messages()[0]
+        assert "BODY=" not in mail
+        assert all(ord(ch) < 128 for ch in data)
+        msg = email.message_from_string(data, policy=email.policy.default)
+        assert msg.is_multipart() and msg["Content-Transfer-Encoding"] == "7bit"
+        text, blob = msg.get_payload()
+        assert text["Content-Transfer-Encoding"] == "quoted-printable"
+        # (the line end before a boundary belongs to the boundary)
+        assert text.get_content().replace("\r\n", "\n") == "gr\u00fc\u00df dich\n.leading dot"
+        assert blob.get_content() == b"\x00\x01\x02\x03"
+    finally:
+        p.stop()
+
+
 def test_f7_strips_the_eighth_bit(sandbox, peer):
     env = mta(sandbox, peer, mc=["MODIFY_MAILER_FLAGS(`RELAY', `+7')dnl"])
     send(env, ["a@far.example"], body="caf\u00e9\n")

@@ -13,3 +13,7 @@ UNIT_TESTS += unit/test_smtpd_fuzz
 unit_test_smtpd_fuzz_SOURCES = unit/test_smtpd_fuzz.c unit/fuzz_replay.c unit/fuzz_replay.h
 unit_test_smtpd_fuzz_CPPFLAGS = $(AM_CPPFLAGS) -DSW_FUZZ_DIR='"$(abs_top_srcdir)/tests/fuzz"'
 unit_test_smtpd_fuzz_LDADD = $(top_builddir)/sendmail/libmta.a $(LDADD)
+# the SMTP client's MIME-aware 8-bit to 7-bit conversion
+UNIT_TESTS += unit/test_mime7bit
+unit_test_mime7bit_SOURCES = unit/test_mime7bit.c
+unit_test_mime7bit_LDADD = $(top_builddir)/sendmail/libmta.a $(LDADD)
