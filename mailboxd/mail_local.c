@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "io/stream.h"
 #include "mailboxd.h"
+#include "userdb.h"
 
 #define INPUT_MAX (1ull << 31)
 
@@ -114,7 +115,7 @@ main(int argc, char **argv)
 	}
 	if (perm_quota)
 		c.quota_permanent = 1;
-	if (auth_init(&c, &err) < 0) {
+	if (userdb_init(&c, &err) < 0) {
 		fprintf(stderr, "mail.local: %s\n", dstr_cstr(&err));
 		return EX_TEMPFAIL;
 	}

@@ -102,6 +102,7 @@ enum auth_result {
 	AUTH_BADPROT,
 	AUTH_NOMECH
 };
+/* auth_init: the passdbs (and userdbs) are usable; SASL is started */
 int auth_init(const struct mbconf *c, dstr *err);
 /* auth_mechs: mechanisms offered now (upper case, space separated) */
 void auth_mechs(const struct mbconf *c, int tls, dstr *out);
@@ -111,7 +112,7 @@ int auth_plain(const struct mbconf *c, const char *service, const char *user,
 int auth_sasl_start(const struct mbconf *c, const char *service, const char *mech,
     const char *initial, int tls, const struct net_peer *peer, dstr *challenge, dstr *user_out);
 int auth_sasl_step(const struct mbconf *c, const char *response, dstr *challenge, dstr *user_out);
-/* auth_lookup: the user record (userdb); -1 unknown, -2 temporary */
+/* userdb.c: auth_lookup: the user record (userdb); -1 unknown, -2 temporary */
 int auth_lookup(const struct mbconf *c, const char *name, struct mb_user *u, dstr *err);
 void auth_user_free(struct mb_user *u);
 /* auth_become: switch this process to the user for good (when root and

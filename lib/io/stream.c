@@ -1,7 +1,8 @@
 /* stream: buffered, timed reads and writes over fds with optional TLS
  * (see stream.h).  Owns the read buffer, the write buffer and the waits;
- * io/tls.c only installs the SSL object.  Called by every protocol
- * session of Sendwell. */
+ * io/tls.c installs the TLS layer as an object and its operations, so a
+ * program that never speaks TLS (mail.local) links no TLS library.
+ * Called by every protocol session of Sendwell. */
 #include "config.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +14,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <openssl/ssl.h>
-#include <openssl/err.h>
 #include "base/xalloc.h"
 #include "base/log.h"
 #include "io/stream.h"
@@ -32,7 +31,8 @@ struct stream {
 	int err;		/* sticky status (STREAM_OK while healthy) */
 	int eof;
 	int wsock;		/* wfd is a socket: use send(MSG_NOSIGNAL) */
-	SSL *ssl;
+	void *tls;		/* the TLS layer's object, NULL for none */
+	const struct stream_tls_ops *tls_ops;
 	unsigned long long in, out;
 };
 
@@ -68,8 +68,8 @@ stream_free(stream *s)
 {
 	if (s == NULL)
 		return;
-	if (s->ssl)
-		SSL_free(s->ssl);
+	if (s->tls)
+		s->tls_ops->free(s->tls);
 	if (s->rflags_saved >= 0)
 		(void)fcntl(s->rfd, F_SETFL, s->rflags_saved);
 	if (s->wfd != s->rfd && s->wflags_saved >= 0)
@@ -87,8 +87,8 @@ stream_close(stream *s)
 	if (s == NULL)
 		return;
 	(void)stream_flush(s);
-	if (s->ssl && s->err == STREAM_OK)
-		(void)SSL_shutdown(s->ssl);
+	if (s->tls && s->err == STREAM_OK)
+		s->tls_ops->shutdown(s->tls);
 	rfd = s->rfd;
 	wfd = s->wfd;
 	stream_free(s);
@@ -122,15 +122,16 @@ stream_wfd(const stream *s)
 }
 
 void
-stream_set_ssl(stream *s, void *ssl)
+stream_set_tls(stream *s, void *tls, const struct stream_tls_ops *ops)
 {
-	s->ssl = ssl;
+	s->tls = tls;
+	s->tls_ops = ops;
 }
 
 void *
 stream_ssl(const stream *s)
 {
-	return s->ssl;
+	return s->tls;
 }
 
 /* wait_fd: 1 ready, 0 timed out, -1 error */
@@ -153,15 +154,16 @@ wait_fd(int fd, short events, int ms)
 	return 1;
 }
 
-/* ssl_wait: after an SSL call said WANT_*, wait for the fd; a status */
+/* tls_wait: after the TLS layer said it wants to read or write, wait for
+ * the fd; a status */
 static int
-ssl_wait(stream *s, int sslerr)
+tls_wait(stream *s, long want)
 {
 	int r;
 
-	if (sslerr == SSL_ERROR_WANT_READ)
+	if (want == STREAM_TLS_WANT_READ)
 		r = wait_fd(s->rfd, POLLIN, s->timeout);
-	else if (sslerr == SSL_ERROR_WANT_WRITE)
+	else if (want == STREAM_TLS_WANT_WRITE)
 		r = wait_fd(s->wfd, POLLOUT, s->timeout);
 	else
 		return STREAM_ERROR;
@@ -195,27 +197,19 @@ fill(stream *s)
 		}
 	}
 	for (;;) {
-		if (s->ssl) {
-			int want = (int)(s->rcap - s->rlen), e;
-
-			ERR_clear_error();
-			n = SSL_read(s->ssl, s->rbuf + s->rlen, want);
+		if (s->tls) {
+			n = s->tls_ops->read(s->tls, s->rbuf + s->rlen, s->rcap - s->rlen);
 			if (n > 0)
 				break;
-			e = SSL_get_error(s->ssl, (int)n);
-			if (e == SSL_ERROR_ZERO_RETURN) {
+			if (n == STREAM_TLS_EOF) {
 				s->eof = 1;
 				return STREAM_EOF;
 			}
-			if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
-				s->eof = 1;
-				return STREAM_EOF;
-			}
-			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE) {
+			if (n == STREAM_TLS_ERROR) {
 				s->err = STREAM_ERROR;
 				return STREAM_ERROR;
 			}
-			if ((r = ssl_wait(s, e)) != STREAM_OK)
+			if ((r = tls_wait(s, (long)n)) != STREAM_OK)
 				return r;
 			continue;
 		}
@@ -359,8 +353,8 @@ stream_pending(const stream *s)
 {
 	size_t n = s->rlen - s->rpos;
 
-	if (s->ssl)
-		n += (size_t)SSL_pending(s->ssl);
+	if (s->tls)
+		n += s->tls_ops->pending(s->tls);
 	return n;
 }
 
@@ -397,7 +391,7 @@ stream_wait_readable(stream *s, int ms)
 
 	if (s->rpos < s->rlen || s->eof)
 		return 1;
-	if (s->ssl && SSL_pending(s->ssl) > 0)
+	if (s->tls && s->tls_ops->pending(s->tls) > 0)
 		return 1;
 	r = wait_fd(s->rfd, POLLIN, ms);
 	return r;
@@ -409,7 +403,7 @@ stream_peer_gone(stream *s)
 	struct pollfd p;
 	int avail = 0;
 
-	if (s->rpos < s->rlen || (s->ssl && SSL_pending(s->ssl) > 0))
+	if (s->rpos < s->rlen || (s->tls && s->tls_ops->pending(s->tls) > 0))
 		return 0;	/* it still has something to say */
 	if (s->eof)
 		return 1;
@@ -431,17 +425,13 @@ write_some(stream *s, const char *p, size_t n, size_t *done)
 	int r;
 
 	for (;;) {
-		if (s->ssl) {
-			int e;
-
-			ERR_clear_error();
-			w = SSL_write(s->ssl, p, n > 1u << 30 ? 1 << 30 : (int)n);
+		if (s->tls) {
+			w = s->tls_ops->write(s->tls, p, n);
 			if (w > 0)
 				break;
-			e = SSL_get_error(s->ssl, (int)w);
-			if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+			if (w != STREAM_TLS_WANT_READ && w != STREAM_TLS_WANT_WRITE)
 				return STREAM_ERROR;
-			if ((r = ssl_wait(s, e)) != STREAM_OK)
+			if ((r = tls_wait(s, (long)w)) != STREAM_OK)
 				return r;
 			continue;
 		}

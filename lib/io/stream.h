@@ -95,9 +95,23 @@ int stream_status_of(const stream *s);
 unsigned long long stream_bytes_in(const stream *s);
 unsigned long long stream_bytes_out(const stream *s);
 
-/* TLS hooks for io/tls.c: the SSL object (OpenSSL's SSL *) the stream
- * reads and writes through, NULL for plain I/O. */
-void stream_set_ssl(stream *s, void *ssl);
+/* TLS hooks for io/tls.c: the TLS layer's object (OpenSSL's SSL *) and
+ * what it does; the stream frees it with the stream.  read and write
+ * return a byte count > 0 or one of the STREAM_TLS_ values. */
+enum {
+	STREAM_TLS_EOF = 0,		/* the peer closed (cleanly or not) */
+	STREAM_TLS_ERROR = -1,
+	STREAM_TLS_WANT_READ = -2,	/* call again when the fd is readable */
+	STREAM_TLS_WANT_WRITE = -3	/* ... writable */
+};
+struct stream_tls_ops {
+	long (*read)(void *tls, void *buf, size_t n);
+	long (*write)(void *tls, const void *buf, size_t n);
+	size_t (*pending)(void *tls);	/* bytes decrypted, not yet read */
+	void (*shutdown)(void *tls);	/* close_notify */
+	void (*free)(void *tls);
+};
+void stream_set_tls(stream *s, void *tls, const struct stream_tls_ops *ops);
 void *stream_ssl(const stream *s);
 
 #endif

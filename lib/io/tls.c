@@ -307,6 +307,67 @@ wait_for(int fd, short ev, int ms)
 	return r;
 }
 
+/* the stream's TLS operations over OpenSSL */
+static long
+ssl_result(SSL *ssl, int n)
+{
+	int e;
+
+	if (n > 0)
+		return n;
+	e = SSL_get_error(ssl, n);
+	if (e == SSL_ERROR_WANT_READ)
+		return STREAM_TLS_WANT_READ;
+	if (e == SSL_ERROR_WANT_WRITE)
+		return STREAM_TLS_WANT_WRITE;
+	/* close_notify, or the peer just went (no error queued) */
+	if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0))
+		return STREAM_TLS_EOF;
+	return STREAM_TLS_ERROR;
+}
+
+static long
+ssl_read_op(void *tls, void *buf, size_t n)
+{
+	ERR_clear_error();
+	return ssl_result(tls, SSL_read(tls, buf, n > 1u << 30 ? 1 << 30 : (int)n));
+}
+
+static long
+ssl_write_op(void *tls, const void *buf, size_t n)
+{
+	long r;
+
+	ERR_clear_error();
+	r = ssl_result(tls, SSL_write(tls, buf, n > 1u << 30 ? 1 << 30 : (int)n));
+	/* a write never reads EOF: the peer is gone */
+	return r == STREAM_TLS_EOF ? STREAM_TLS_ERROR : r;
+}
+
+static size_t
+ssl_pending_op(void *tls)
+{
+	int n = SSL_pending(tls);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+static void
+ssl_shutdown_op(void *tls)
+{
+	(void)SSL_shutdown(tls);
+}
+
+static void
+ssl_free_op(void *tls)
+{
+	SSL_free(tls);
+}
+
+static const struct stream_tls_ops ssl_ops = {
+	ssl_read_op, ssl_write_op, ssl_pending_op, ssl_shutdown_op, ssl_free_op
+};
+
 int
 tls_start(stream *s, tls_ctx *t, int server, const char *sni, dstr *err)
 {
@@ -356,7 +417,7 @@ tls_start(stream *s, tls_ctx *t, int server, const char *sni, dstr *err)
 			return w == 0 ? STREAM_TIMEOUT : STREAM_ERROR;
 		}
 	}
-	stream_set_ssl(s, ssl);
+	stream_set_tls(s, ssl, &ssl_ops);
 	return STREAM_OK;
 }
 
