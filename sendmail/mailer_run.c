@@ -215,48 +215,83 @@ become(uid_t uid, gid_t gid)
 		_exit(EX_OSERR);
 }
 
-/* spawn: run the mailer with its stdin and stdout on pipes */
+/* exec_failed: what a vfork child may do when exec fails (no stdio, no
+ * malloc: it shares the parent's memory) */
+static void
+exec_failed(const char *path)
+{
+	static const char msg[] = "cannot exec ";
+
+	(void)!write(2, msg, sizeof(msg) - 1);
+	(void)!write(2, path, strlen(path));
+	(void)!write(2, "\n", 1);
+	_exit(EX_OSERR);
+}
+
+/* vfork_exec: the child of spawn(); a function of its own, so nothing
+ * the parent keeps in registers lives across the vfork */
+static pid_t
+vfork_exec(const char *path, char **argv, const int in[2], const int out[2], int change_id,
+    uid_t uid, gid_t gid, char *const *dirv, size_t ndirs)
+{
+	pid_t pid = vfork();
+	size_t i;
+
+	if (pid != 0)
+		return pid;
+	dup2(in[0], 0);
+	dup2(out[1], 1);
+	dup2(out[1], 2);
+	close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+	signal(SIGPIPE, SIG_DFL);
+	if (change_id && (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
+		_exit(EX_OSERR);
+	for (i = 0; i < ndirs; i++)
+		if (dirv[i] && chdir(dirv[i]) == 0)
+			break;
+	execv(path, argv);
+	exec_failed(path);
+	return -1;
+}
+
+/* spawn: run the mailer with its stdin and stdout on pipes.  vfork: a
+ * mailer runs once per delivery, and copying this process's page tables
+ * for a child that only execs was the larger part of starting it; so
+ * the child touches nothing of the parent's memory (the D= directories
+ * are split here, before). */
 static pid_t
 spawn(struct conf *c, const struct mailer *m, struct batch *b, char **argv, int *to, int *from)
 {
 	int in[2], out[2];
 	uid_t uid;
 	gid_t gid;
-	char *home;
+	char *home, *dirs = NULL, **dirv = NULL;
+	size_t ndirs = 0;
+	int change_id = getuid() == 0;
 	pid_t pid;
 
 	identity(c, m, b, &uid, &gid, &home);
+	if (m->dir) {
+		/* D=: the first directory that works; $z is the home */
+		char *d, *save = NULL;
+
+		dirs = xstrdup(m->dir);
+		for (d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+			dirv = xreallocarray(dirv, ndirs + 1, sizeof(*dirv));
+			dirv[ndirs++] = strcmp(d, "$z") == 0 ? home : d;
+		}
+	}
 	if (pipe(in) != 0)
-		return -1;
+		goto fail;
 	if (pipe(out) != 0) {
 		close(in[0]);
 		close(in[1]);
-		return -1;
+		goto fail;
 	}
-	pid = fork();
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(out[1], 2);
-		close(in[0]); close(in[1]); close(out[0]); close(out[1]);
-		signal(SIGPIPE, SIG_DFL);
-		become(uid, gid);
-		if (m->dir) {
-			/* D=: the first directory that works */
-			char *dirs = xstrdup(m->dir), *d, *save = NULL;
-
-			for (d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-				if (strcmp(d, "$z") == 0 && home && chdir(home) == 0)
-					break;
-				if (chdir(d) == 0)
-					break;
-			}
-		}
-		execv(m->path, argv);
-		fprintf(stderr, "cannot exec %s: %s\n", m->path, strerror(errno));
-		_exit(EX_OSERR);
-	}
+	pid = vfork_exec(m->path, argv, in, out, change_id, uid, gid, dirv, ndirs);
 	free(home);
+	free(dirs);
+	free(dirv);
 	close(in[0]);
 	close(out[1]);
 	if (pid < 0) {
@@ -267,6 +302,11 @@ spawn(struct conf *c, const struct mailer *m, struct batch *b, char **argv, int 
 	*to = in[1];
 	*from = out[0];
 	return pid;
+fail:
+	free(home);
+	free(dirs);
+	free(dirv);
+	return -1;
 }
 
 static int
