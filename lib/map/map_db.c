@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "base/xalloc.h"
 #include "map/map_impl.h"
@@ -16,6 +17,9 @@ struct dbmap {
 	DB *db;
 	char *path;		/* file.db */
 	char *tmp;		/* while rebuilding: the new file */
+	struct stat st;		/* the file as opened: a rebuilt one (makemap,
+				 * newaliases) is opened again, as sendmail
+				 * does, so a running daemon needs no restart */
 };
 
 static char *
@@ -85,8 +89,38 @@ db_open(map *m, dstr *err)
 	d = xcalloc(1, sizeof(*d));
 	d->db = db;
 	d->path = path;
+	(void)stat(path, &d->st);
 	m->data = d;
 	return 0;
+}
+
+/* rebuilt: the file at the path is not the one open (or has changed) */
+static int
+rebuilt(const struct dbmap *d)
+{
+	struct stat st;
+
+	if (d->tmp || stat(d->path, &st) != 0)
+		return 0;
+	return st.st_ino != d->st.st_ino || st.st_dev != d->st.st_dev ||
+	    st.st_size != d->st.st_size || st.st_mtim.tv_sec != d->st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != d->st.st_mtim.tv_nsec;
+}
+
+/* reopen: the rebuilt file in place of the old; on failure the old one
+ * stays in use */
+static void
+reopen(map *m, struct dbmap *d)
+{
+	DB *db;
+	dstr err = DSTR_INIT;
+
+	if (db_open_file(m, d->path, DB_RDONLY, 0, &db, &err) == 0) {
+		d->db->close(d->db, 0);
+		d->db = db;
+		(void)stat(d->path, &d->st);
+	}
+	dstr_free(&err);
 }
 
 static void
@@ -136,6 +170,8 @@ db_lookup(map *m, const char *key, const char *const *args, int nargs, int *stat
 
 	(void)args;
 	(void)nargs;
+	if (rebuilt(d))
+		reopen(m, d);
 	map_fold(m, k);
 	if ((m->flags & MF_TRY0NULL) && db_get(d->db, k, len, &val, status)) {
 		if (m->flags & MF_TRY1NULL)

@@ -5,12 +5,13 @@ import os
 import re
 import signal
 import smtplib
+import subprocess
 import socket
 import time
 
 import pytest
 
-from mta_env import MtaEnv
+from mta_env import MAKEMAP, MtaEnv
 
 if os.geteuid() != 0:
     pytest.skip("the MTA tests need root (the daemon binds and drops privileges)",
@@ -140,5 +141,38 @@ def test_deferred_mode_queues_without_lookups_and_the_queue_run_delivers(sandbox
         env.sendmail("-q")
         assert len(env.wait_messages("root", 1)) == 1
         assert env.queue_files() == []
+    finally:
+        env.stop()
+
+
+def rcpt_reply(port, sender, rcpt):
+    with smtplib.SMTP("127.0.0.1", port) as c:
+        c.ehlo("client.example")
+        code, text = c.mail(sender)
+        if code != 250:
+            return code, text.decode()
+        code, text = c.rcpt(rcpt)
+        return code, text.decode()
+
+
+def test_rebuilt_maps_and_aliases_apply_without_a_restart(sandbox):
+    """As with sendmail, `makemap hash access < access` and `newaliases`
+    take effect on the running daemon: a rebuilt .db is opened again."""
+    env = MtaEnv(sandbox, maps={"access": "From:friend@mail.hamap.local\tOK\n"},
+                 aliases="postmaster: root\n").start()
+    try:
+        assert rcpt_reply(env.port, "spammer@mail.hamap.local", "root@mail.hamap.local")[0] == 250
+        assert rcpt_reply(env.port, "a@mail.hamap.local", "sales@mail.hamap.local")[0] == 550
+        text = "From:spammer@mail.hamap.local\tREJECT\n"
+        with open(os.path.join(sandbox, "access"), "w") as f:
+            f.write(text)
+        subprocess.run([MAKEMAP, "hash", os.path.join(sandbox, "access")], input=text,
+                       text=True, check=True)
+        with open(os.path.join(sandbox, "aliases"), "a") as f:
+            f.write("sales: root\n")
+        assert env.sendmail("-bi").returncode == 0
+        code, text = rcpt_reply(env.port, "spammer@mail.hamap.local", "root@mail.hamap.local")
+        assert code == 550 and "Access denied" in text
+        assert rcpt_reply(env.port, "a@mail.hamap.local", "sales@mail.hamap.local")[0] == 250
     finally:
         env.stop()
