@@ -428,8 +428,12 @@ check_loader(const struct cflint *x, const char *path, const struct cf_file *cf)
 {
 	struct conf *c = conf_load(path, 1, NULL, 0);
 	const char *p = dstr_cstr(&c->msgs);
-	size_t plen = strlen(path);
-	size_t i;
+	dstr name = DSTR_INIT;	/* the file name as the messages give it */
+	size_t plen, i;
+
+	cf_put_where(&name, path, 0);
+	dstr_truncate(&name, name.len - strlen(": line 0: "));
+	plen = name.len;
 
 	while (*p) {
 		const char *nl = strchr(p, '\n');
@@ -437,7 +441,7 @@ check_loader(const struct cflint *x, const char *path, const struct cf_file *cf)
 		char *msg = xstrndup(p, n);
 		int cfline = 0, skip = 0;
 
-		if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": line ", 7) == 0) {
+		if (strncmp(msg, name.s, plen) == 0 && strncmp(msg + plen, ": line ", 7) == 0) {
 			char *rest = msg + plen + 7, *end;
 
 			cfline = (int)strtol(rest, &end, 10);
@@ -456,6 +460,7 @@ check_loader(const struct cflint *x, const char *path, const struct cf_file *cf)
 		free(msg);
 		p = nl ? nl + 1 : p + n;
 	}
+	dstr_free(&name);
 	conf_free(c);
 }
 

@@ -29,7 +29,7 @@ msg_at(struct conf *c, const struct cf_item *it, const char *fmt, ...)
 	va_list ap;
 	size_t start = c->msgs.len;
 
-	dstr_printf(&c->msgs, "%s: line %d: ", it->file, it->line);
+	cf_put_where(&c->msgs, it->file, it->line);
 	va_start(ap, fmt);
 	dstr_vprintf(&c->msgs, fmt, ap);
 	va_end(ap);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/xalloc.h"
+#include "cf/cf_reader.h"
 #include "sendmail/mailer.h"
 
 static void
@@ -17,7 +18,7 @@ conf_msg(struct conf *c, const char *file, int line, const char *fmt, const char
 	/* every message here is an error: -bt then exits 70, as sendmail */
 	if (c->exit_status == 0)
 		c->exit_status = EX_SOFTWARE;
-	dstr_printf(&c->msgs, "%s: line %d: ", file, line);
+	cf_put_where(&c->msgs, file, line);
 	dstr_printf(&c->msgs, fmt, a);
 	dstr_putc(&c->msgs, '\n');
 }

@@ -45,8 +45,10 @@ cf_lex_error(struct cf_lexer *lx, const char *fmt, ...)
 	va_start(ap, fmt);
 	dstr_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (lx->errs)
-		dstr_printf(lx->errs, "%s: line %d: %s\n", lx->name, lx->line_start, msg.s);
+	if (lx->errs) {
+		cf_put_where(lx->errs, lx->name, lx->line_start);
+		dstr_printf(lx->errs, "%s\n", msg.s);
+	}
 	cf_item_error(lx, msg.s);
 	dstr_free(&msg);
 	lx->cf->nerrors++;

@@ -92,8 +92,10 @@ cf_read(const char *path, struct cf_file *cf, dstr *errs)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		if (errs)
-			dstr_printf(errs, "%s: line 0: cannot open: %s\n", path, strerror(errno));
+		if (errs) {
+			cf_put_where(errs, path, 0);
+			dstr_printf(errs, "cannot open: %s\n", strerror(errno));
+		}
 		return -1;
 	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
@@ -110,4 +112,19 @@ cf_file_free(struct cf_file *cf)
 	pool_free(cf->pool);
 	free(cf->items);
 	memset(cf, 0, sizeof(*cf));
+}
+
+void
+cf_put_where(dstr *out, const char *file, int line)
+{
+	size_t n = strlen(file);
+
+	if (n < 83)
+		dstr_puts(out, file);
+	else {
+		dstr_append(out, file, 40);
+		dstr_puts(out, "...");
+		dstr_puts(out, file + n - 40);
+	}
+	dstr_printf(out, ": line %d: ", line);
 }

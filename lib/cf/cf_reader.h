@@ -73,5 +73,9 @@ int cf_read(const char *path, struct cf_file *cf, dstr *errs);
 int cf_read_buffer(const char *name, const char *text, size_t len,
     struct cf_file *cf, dstr *errs);
 void cf_file_free(struct cf_file *cf);
+/* cf_put_where: "FILE: line N: " as sendmail words a message about a
+ * file's line: a FILE name of 83 bytes or more is shortened to its first
+ * and last 40 around "..." (sendmail's shortenstring) */
+void cf_put_where(dstr *out, const char *file, int line);
 
 #endif

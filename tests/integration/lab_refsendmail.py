@@ -71,6 +71,9 @@ class RefSendmailPeer:
             f"define(`STATUS_FILE', `{self.dir}/statistics')dnl",
             "define(`confDONT_PROBE_INTERFACES', `true')dnl",
             "define(`confTO_IDENT', `0')dnl",
+            # a loaded machine (a benchmark just ran) must not make it
+            # refuse connections or queue instead of deliver
+            "define(`confREFUSE_LA', `10000')dnl", "define(`confQUEUE_LA', `10000')dnl",
             "FEATURE(`use_cw_file')dnl",
             "FEATURE(`no_default_msa')dnl",
             f"DAEMON_OPTIONS(`Port=25, Addr={ip}, Name=MTA')dnl",

@@ -148,3 +148,21 @@ def test_config_cannot_be_read(bt):
     first = f"{missing}: line 0: cannot open: No such file or directory\n"
     assert real.stdout.startswith(first)
     assert ours.stdout.startswith(first)
+
+
+def test_a_long_config_name_is_shortened_in_messages(bt):
+    """sendmail names a file of 83 bytes or more by its first and last 40
+    bytes around "..." (its shortenstring), in "cannot open" and in the
+    file:line of a bad line alike"""
+    deep = os.path.join(bt.dir, "d" * 90)
+    os.makedirs(deep)
+    bad = os.path.join(deep, "bad.cf")
+    with open(bad, "w") as f:
+        f.write("V10\nZ bogus line\nMlocal, P=/bin/true, F=lsm, A=true $u\n")
+    for cf in (bad, os.path.join(deep, "missing.cf")):
+        real = sr.ns_run(bt.dir, [bt.ref["REF_SENDMAIL"], "-bt", "-C", cf], "/quit\n")
+        ours = sr.ns_run(bt.dir, [bt.ours, "-bt", "-C", cf], "/quit\n")
+        first = real.stdout.splitlines()[0]
+        assert "..." in first and cf not in first
+        assert ours.stdout.splitlines()[0] == first
+        assert ours.returncode == real.returncode
