@@ -55,7 +55,13 @@ class MailboxdEnv:
         self.users = list(users)
         self.uid = os.getuid() if uid is None else uid
         self.gid = os.getgid() if gid is None else gid
-        self.ports = {p: free_port() for p in ("imap", "imaps", "pop3", "pop3s", "lmtp")}
+        self.ports = {}
+        for p in ("imap", "imaps", "pop3", "pop3s", "lmtp"):
+            # free_port() may hand out a port twice: each listener its own
+            port = free_port()
+            while port in self.ports.values():
+                port = free_port()
+            self.ports[p] = port
         self.log = os.path.join(root, "mailboxd.log")
         self.conf = os.path.join(root, "mailboxd.conf")
         self.lmtp_socket = os.path.join(root, "run", "lmtp")
