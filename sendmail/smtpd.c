@@ -492,6 +492,18 @@ cmd_helo(struct sess *s, char *arg, int ehlo)
 
 	if (slowdown(s, &s->n_helo, MAX_HELO_COMMANDS, "HELO/EHLO"))
 		return -1;
+	/* RFC 2920: HELO/EHLO ends a group; a client that sends more before
+	 * the answer is refused for the rest of the session, as sendmail
+	 * 8.17 does (it also keeps out SMTP smuggling through pipelining) */
+	if (stream_pending(s->s) > 0 || stream_wait_readable(s->s, 0) == 1) {
+		reply(s, "554 5.5.0 SMTP protocol error");
+		slog(s, LOG_INFO, "rejecting server %s from %s due to traffic before response",
+		    ehlo ? "EHLO" : "HELO", dstr_cstr(&s->relay));
+		s->rejected = 1;
+		free(s->reject_reply);
+		s->reject_reply = xstrdup("550 5.0.0 Command rejected");
+		return 0;
+	}
 	if (*arg == '\0' && !options_is_set(s->c->opts, "AllowBogusHELO")) {
 		reply(s, "501 5.0.0 %s requires domain address", ehlo ? "EHLO" : "HELO");
 		return 0;
