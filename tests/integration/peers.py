@@ -19,6 +19,17 @@ def maildir_messages(folder):
     return out
 
 
+def wait_until(cond, timeout=10):
+    """Call cond() until it returns something true or timeout passes;
+    its last value."""
+    deadline = time.time() + timeout
+    while True:
+        v = cond()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(0.05)
+
+
 def wait_messages(read, n, timeout=20):
     """Call read() until it returns at least n messages or timeout passes."""
     deadline = time.time() + timeout

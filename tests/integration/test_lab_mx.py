@@ -10,20 +10,13 @@ import time
 import pytest
 
 from lab_net import Lab, LabMta, have_dnsmasq, port_open
+from peers import wait_until
 
 if os.geteuid() != 0:
     pytest.skip("the lab needs root (port 25, mount namespaces)", allow_module_level=True)
 if not have_dnsmasq():
     pytest.skip("dnsmasq is not installed (apt-get install dnsmasq-base)",
                 allow_module_level=True)
-
-
-def wait_until(cond, timeout=10):
-    """Poll cond (bounded) until it holds; its last value."""
-    deadline = time.time() + timeout
-    while not cond() and time.time() < deadline:
-        time.sleep(0.05)
-    return cond()
 
 
 ALIASES = "postmaster: root\nroror: root\nrocky: daemon\nbin: bin\n"

@@ -7,11 +7,11 @@ import signal
 import smtplib
 import subprocess
 import socket
-import time
 
 import pytest
 
 from mta_env import MAKEMAP, MtaEnv
+from peers import wait_until
 
 if os.geteuid() != 0:
     pytest.skip("the MTA tests need root (the daemon binds and drops privileges)",
@@ -25,16 +25,6 @@ def greeting(port):
             return s.makefile("rb").readline().decode()
     except OSError:
         return ""
-
-
-def wait_for(cond, timeout=10):
-    """Poll cond until it is true (bounded); the last value."""
-    deadline = time.time() + timeout
-    while True:
-        v = cond()
-        if v or time.time() > deadline:
-            return v
-        time.sleep(0.05)
 
 
 def session(port):
@@ -66,7 +56,7 @@ def test_pid_file_holds_pid_and_command_line(sandbox):
     pidfile = os.path.join(sandbox, "sendmail.pid")
     try:
         # written once the listeners are open, so just after start()
-        assert wait_for(lambda: os.path.exists(pidfile))
+        assert wait_until(lambda: os.path.exists(pidfile))
         with open(pidfile) as f:
             pid, cmd = f.read().splitlines()[:2]
         assert int(pid) == env.proc.pid
@@ -79,13 +69,13 @@ def test_max_daemon_children_closes_the_port_until_a_session_ends(sandbox):
     env = MtaEnv(sandbox, mc_lines=["define(`confMAX_DAEMON_CHILDREN', `1')dnl"]).start()
     try:
         # start()'s probe may still hold the one slot for a moment
-        held = wait_for(lambda: session(env.port))
+        held = wait_until(lambda: session(env.port))
         assert held
-        assert wait_for(lambda: refused(env.port))
+        assert wait_until(lambda: refused(env.port))
         assert "rejecting connections on daemon MTA: 1 children, max 1" in env.log()
         held.sendall(b"QUIT\r\n")
         held.close()
-        again = wait_for(lambda: session(env.port))
+        again = wait_until(lambda: session(env.port))
         assert again
         again.close()
         assert "accepting connections again for daemon MTA" in env.log()
@@ -116,7 +106,7 @@ def test_sighup_restarts_with_the_new_config(sandbox):
             f.write(re.sub(r"(?m)^O SmtpGreetingMessage=.*$",
                            "O SmtpGreetingMessage=$j Restarted", cf))
         os.kill(env.proc.pid, signal.SIGHUP)
-        assert wait_for(lambda: "restarting" in env.log() and "Restarted" in greeting(env.port))
+        assert wait_until(lambda: "restarting" in env.log() and "Restarted" in greeting(env.port))
         # the same process, exec'd again: the pid file still names it
         assert env.proc.poll() is None
         with open(os.path.join(sandbox, "sendmail.pid")) as f:

@@ -1,6 +1,7 @@
 /* fuzz_replay: runs a fuzz harness's one-input function over saved
  * inputs, failing the cmocka test on the first one that reports a
- * problem.  SW_FUZZ_VERBOSE=1 names each file as it runs. */
+ * problem (SW_FUZZ_VERBOSE=1 names each file as it runs), and the
+ * temporary folder such a test keeps its config in. */
 #include "config.h"
 #include <dirent.h>
 #include <setjmp.h>
@@ -49,4 +50,23 @@ fuzz_replay(const char *folder, const char *prefix, fuzz_one_fn fn)
 	closedir(d);
 	dstr_free(&path);
 	return n;
+}
+
+void
+fuzz_tmpdir(const char *name, char *dir, size_t size)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, size, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	assert_non_null(mkdtemp(dir));
+}
+
+void
+fuzz_tmpdir_remove(const char *dir)
+{
+	dstr cmd = DSTR_INIT;
+
+	dstr_printf(&cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd.s), 0);
+	dstr_free(&cmd);
 }

@@ -12,4 +12,9 @@ typedef int (*fuzz_one_fn)(const uint8_t *, size_t);
  * with prefix, each must return 0; returns how many ran */
 int fuzz_replay(const char *folder, const char *prefix, fuzz_one_fn fn);
 
+/* fuzz_tmpdir: a new folder $TMPDIR/name.XXXXXX (or under /tmp) into dir;
+ * fuzz_tmpdir_remove: it and all it holds */
+void fuzz_tmpdir(const char *name, char *dir, size_t size);
+void fuzz_tmpdir_remove(const char *dir);
+
 #endif

@@ -58,13 +58,11 @@ static char dir[256];
 static int
 setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[512];
 	FILE *fp;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test_rewrite_fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	fuzz_tmpdir("test_rewrite_fuzz", dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/replay.cf", dir);
 	fp = fopen(path, "w");
 	assert_non_null(fp);
@@ -78,16 +76,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
 	conf_free(conf);
 	fclose(sink);
 	for (size_t i = 0; i < saved_cap; i++)
 		free(saved_macros[i]);
 	free(saved_macros);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	fuzz_tmpdir_remove(dir);
 	return 0;
 }
 

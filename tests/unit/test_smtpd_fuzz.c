@@ -60,14 +60,12 @@ static char dir[256];
 static int
 setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
 	char path[512], q[512];
 	const char *at;
 	FILE *fp;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/test_smtpd_fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(dir));
+	fuzz_tmpdir("test_smtpd_fuzz", dir, sizeof(dir));
 	snprintf(q, sizeof(q), "%s/mq", dir);
 	assert_int_equal(mkdir(q, 0700), 0);
 	snprintf(path, sizeof(path), "%s/replay.cf", dir);
@@ -86,13 +84,10 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
 	conf_free(conf);
 	close(devnull);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	fuzz_tmpdir_remove(dir);
 	return 0;
 }
 
