@@ -426,13 +426,8 @@ session_child(struct conf *c, struct listener *ls, int nls, int fd, struct passw
 	struct hostent *hp;
 	int i;
 
-	for (i = 0; i < nls; i++)
-		close(ls[i].fd);
-	signal(SIGCHLD, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	/* worker_fork() closed the listeners and reset the signals */
 	signal(SIGPIPE, SIG_IGN);
-	child_unblock();
 	if (drop(pw) != 0) {
 		msg_error("cannot drop privileges to %s", pw ? pw->pw_name : "?");
 		_exit(EX_OSERR);
@@ -510,9 +505,9 @@ struct master {
 	dstr pending;
 };
 
-/* worker_fork: a child for a delivery or queue run; it must not hold the
- * listening sockets (a long delivery would keep the port bound after the
- * master stops) nor the master's end of the notify pipe */
+/* worker_fork: a child for a session, a delivery or a queue run; it must
+ * not hold the listening sockets (a long delivery would keep the port
+ * bound after the master stops) nor the master's end of the notify pipe */
 static pid_t
 worker_fork(void)
 {
@@ -745,11 +740,9 @@ accept_one(struct master *m, int i)
 	if (fd < 0)
 		return;
 	count_accept(m);
-	pid = fork();
-	if (pid == 0) {
-		close(m->pipefd[0]);
+	pid = worker_fork();
+	if (pid == 0)
 		session_child(m->c, m->ls, m->nls, fd, m->pw);
-	}
 	if (pid > 0) {
 		if (m->nkids == m->capkids) {
 			m->capkids = m->capkids ? m->capkids * 2 : 16;

@@ -231,8 +231,8 @@ exec_failed(const char *path)
 /* vfork_exec: the child of spawn(); a function of its own, so nothing
  * the parent keeps in registers lives across the vfork */
 static pid_t
-vfork_exec(const char *path, char **argv, const int in[2], const int out[2], int change_id,
-    uid_t uid, gid_t gid, char *const *dirv, size_t ndirs)
+vfork_exec(const char *path, char **argv, const int in[2], const int out[2], uid_t uid,
+    gid_t gid, char *const *dirv, size_t ndirs)
 {
 	pid_t pid = vfork();
 	size_t i;
@@ -244,8 +244,7 @@ vfork_exec(const char *path, char **argv, const int in[2], const int out[2], int
 	dup2(out[1], 2);
 	close(in[0]); close(in[1]); close(out[0]); close(out[1]);
 	signal(SIGPIPE, SIG_DFL);
-	if (change_id && (setgroups(0, NULL) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
-		_exit(EX_OSERR);
+	become(uid, gid);	/* system calls and _exit only: safe after vfork */
 	for (i = 0; i < ndirs; i++)
 		if (dirv[i] && chdir(dirv[i]) == 0)
 			break;
@@ -267,7 +266,6 @@ spawn(struct conf *c, const struct mailer *m, struct batch *b, char **argv, int 
 	gid_t gid;
 	char *home, *dirs = NULL, **dirv = NULL;
 	size_t ndirs = 0;
-	int change_id = getuid() == 0;
 	pid_t pid;
 
 	identity(c, m, b, &uid, &gid, &home);
@@ -288,7 +286,7 @@ spawn(struct conf *c, const struct mailer *m, struct batch *b, char **argv, int 
 		close(in[1]);
 		goto fail;
 	}
-	pid = vfork_exec(m->path, argv, in, out, change_id, uid, gid, dirv, ndirs);
+	pid = vfork_exec(m->path, argv, in, out, uid, gid, dirv, ndirs);
 	free(home);
 	free(dirs);
 	free(dirv);
