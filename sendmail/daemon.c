@@ -25,6 +25,7 @@
 #include "sendmail/auth.h"
 #include "sendmail/daemon.h"
 #include "sendmail/deliver.h"
+#include "sendmail/delivery_pool.h"
 #include "sendmail/queue.h"
 #include "sendmail/runqueue.h"
 #include "sendmail/smtpd.h"
@@ -380,19 +381,6 @@ delivers_now(struct conf *c)
 	return !(m && (m[0] == 'q' || m[0] == 'd'));
 }
 
-static void
-deliver_child(struct conf *c, const char *qid)
-{
-	pid_t pid = worker_fork();
-
-	if (pid == 0) {
-		deliver_by_id(c, queue_dir(c), qid);
-		_exit(0);
-	}
-	if (pid < 0)
-		msg_error("%s: cannot fork delivery: %s", qid, strerror(errno));
-}
-
 /* name_confirmed: does the name the client's address maps back to map
  * forward to that address?  (sendmail's "may be forged" test) */
 static int
@@ -475,7 +463,7 @@ session_child(struct conf *c, struct listener *ls, int nls, int fd, struct passw
 
 /* child_report: one line a child wrote on the notify pipe */
 static void
-child_report(struct conf *c, const char *line)
+child_report(struct conf *c, struct dpool *dp, const char *line)
 {
 	if (strncmp(line, AUTHFAIL_TAG, strlen(AUTHFAIL_TAG)) == 0) {
 		struct authfail *a = authfail_slot(line + strlen(AUTHFAIL_TAG), 1);
@@ -484,7 +472,7 @@ child_report(struct conf *c, const char *line)
 	} else if (strncmp(line, ETRN_TAG, strlen(ETRN_TAG)) == 0)
 		etrn_run(c, line + strlen(ETRN_TAG));
 	else if (line[0] && delivers_now(c))
-		deliver_child(c, line);
+		dpool_deliver(dp, line);
 }
 
 /* the master's state */
@@ -503,6 +491,7 @@ struct master {
 	size_t nkids, capkids;
 	int pipefd[2];			/* children report to the master */
 	dstr pending;
+	struct dpool *pool;		/* delivery processes */
 };
 
 /* worker_fork: a child for a session, a delivery or a queue run; it must
@@ -521,6 +510,8 @@ worker_fork(void)
 			if (the_master->ls[i].fd >= 0)
 				close(the_master->ls[i].fd);
 		close(the_master->pipefd[0]);
+		if (the_master->pool)
+			dpool_close_child(the_master->pool);
 	}
 	signal(SIGCHLD, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -724,7 +715,7 @@ read_reports(struct master *m)
 			break;
 		len = (size_t)(nl - m->pending.s);
 		*nl = '\0';
-		child_report(m->c, m->pending.s);
+		child_report(m->c, m->pool, m->pending.s);
 		memmove(m->pending.s, nl + 1, m->pending.len - len - 1);
 		dstr_truncate(&m->pending, m->pending.len - len - 1);
 	}
@@ -791,7 +782,7 @@ int
 daemon_run(struct conf *c, int detach, long interval)
 {
 	static struct master m;
-	struct pollfd pfd[MAX_LISTENERS + 1];
+	struct pollfd pfd[MAX_LISTENERS + 1 + DPOOL_MAX];
 	time_t next_run = interval > 0 ? time(NULL) : 0;
 	int i;
 
@@ -826,6 +817,7 @@ daemon_run(struct conf *c, int detach, long interval)
 	fcntl(m.pipefd[0], F_SETFD, FD_CLOEXEC);
 	fcntl(m.pipefd[1], F_SETFD, FD_CLOEXEC);
 	notify_fd = m.pipefd[1];
+	m.pool = dpool_new(c, worker_fork);
 	{
 		sigset_t set;
 
@@ -843,7 +835,7 @@ daemon_run(struct conf *c, int detach, long interval)
 	signal(SIGCHLD, on_chld);
 	signal(SIGPIPE, SIG_IGN);
 	while (!got_term) {
-		int n, wait_ms = -1, listen = 1;
+		int n, wait_ms = -1, listen = 1, npool, idle_ms;
 
 		if (got_hup)
 			restart(&m);
@@ -876,16 +868,22 @@ daemon_run(struct conf *c, int detach, long interval)
 		}
 		pfd[m.nls].fd = m.pipefd[0];
 		pfd[m.nls].events = POLLIN;
+		npool = dpool_pollfds(m.pool, pfd + m.nls + 1);
+		idle_ms = dpool_timeout_ms(m.pool);
+		if (idle_ms >= 0 && (wait_ms < 0 || idle_ms < wait_ms))
+			wait_ms = idle_ms;
 		{
 			struct timespec ts = { wait_ms / 1000, (long)(wait_ms % 1000) * 1000000L };
 
-			n = ppoll(pfd, (nfds_t)m.nls + 1, wait_ms < 0 ? NULL : &ts, &orig_mask);
+			n = ppoll(pfd, (nfds_t)(m.nls + 1 + npool), wait_ms < 0 ? NULL : &ts, &orig_mask);
 		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		dpool_events(m.pool, pfd + m.nls + 1, npool);
+		dpool_expire(m.pool);
 		if (pfd[m.nls].revents & POLLIN)
 			read_reports(&m);
 		for (i = 0; i < m.nls && listen; i++)
@@ -896,6 +894,8 @@ daemon_run(struct conf *c, int detach, long interval)
 		if (m.ls[i].fd >= 0)
 			close(m.ls[i].fd);
 	dstr_free(&m.pending);
+	dpool_free(m.pool);
+	m.pool = NULL;
 	free(m.kids);
 	free(m.accepts);
 	msg_info("stopping daemon, reason=signal");
@@ -915,7 +915,7 @@ stdio_notify(void *arg, const char *qid)
 		deliver_by_id(c, queue_dir(c), qid);
 		return;
 	}
-	deliver_child(c, qid);
+	dpool_one_shot(c, worker_fork, qid);
 }
 
 int

@@ -566,6 +566,14 @@ queue_remove(const struct conf *c, const struct envelope *e)
 }
 
 int
+queue_id_valid(const char *qid)
+{
+	size_t n = strspn(qid, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+	return n > 0 && n <= 64 && qid[n] == '\0';
+}
+
+int
 queue_lock(const struct conf *c, const char *dir, const char *qid)
 {
 	dstr p = DSTR_INIT;

@@ -44,6 +44,9 @@ int queue_read(const struct conf *c, const char *dir, const char *qid,
     struct envelope *e, dstr *err);
 /* queue_remove: delete a finished message (control file first). */
 void queue_remove(const struct conf *c, const struct envelope *e);
+/* queue_id_valid: is qid the shape of a queue ID (letters and digits,
+ * so that it names a file in the queue directory and nothing else)? */
+int queue_id_valid(const char *qid);
 /* queue_lock: lock a message's control file for processing; returns the
  * fd holding the lock, -1 if another process has it or it is gone (or
  * was replaced since).  The lock is flock(2)'s: it stays while the fd

@@ -55,10 +55,14 @@ def ref_paths():
 
 
 class Mta:
-    def __init__(self, name, work, cfdir, binary, mail_local, deliver_mode="b"):
+    def __init__(self, name, tag, work, cfdir, binary, mail_local, deliver_mode="b"):
         self.name = name
         self.bin = binary
-        self.dir = os.path.join(work, name)
+        # a folder of its own per run, all removed at the end: removing
+        # a run's thousands of files just before the next run would make
+        # ext4 step over the freshly freed inodes at every file the next
+        # run creates, slowing whichever MTA happens to run next
+        self.dir = os.path.join(work, f"{name}-{tag}")
         shutil.rmtree(self.dir, ignore_errors=True)
         self.q = os.path.join(self.dir, "mq")
         self.mail = os.path.join(self.dir, "mail")
@@ -233,6 +237,14 @@ def main():
     work = os.path.abspath(a.workdir or os.path.join(build, "bench-smtp"))
     os.makedirs(work, exist_ok=True)
     os.chmod(work, 0o755)
+    try:
+        run(a, build, work)
+    finally:
+        for d in os.listdir(work):
+            shutil.rmtree(os.path.join(work, d), ignore_errors=True)
+
+
+def run(a, build, work):
     mail_local = os.path.join(build, "mailboxd", "mail.local")
     kinds = []
     if a.only != "ref":
@@ -250,7 +262,7 @@ def main():
     # machine's load hits both alike
     for s in sessions:
         for name, cfdir, binary in kinds:
-            mta = Mta(name, work, cfdir, binary, mail_local)
+            mta = Mta(name, f"{s}", work, cfdir, binary, mail_local)
             mta.start()
             try:
                 ta, td = load(mta, a.messages, s, lambda m: m.delivered())
@@ -262,7 +274,7 @@ def main():
                   f"{mta.queued()}", flush=True)
     for name, cfdir, binary in kinds:
         if shutil.which("strace") and a.strace_messages > 0:
-            mta = Mta(name, work, cfdir, binary, mail_local)
+            mta = Mta(name, "strace", work, cfdir, binary, mail_local)
             mta.start()
             try:
                 fsyncs[name] = strace_fsyncs(mta, a.strace_messages)

@@ -166,3 +166,40 @@ def test_rebuilt_maps_and_aliases_apply_without_a_restart(sandbox):
         assert rcpt_reply(env.port, "a@mail.hamap.local", "sales@mail.hamap.local")[0] == 250
     finally:
         env.stop()
+
+
+def sent_pids(log):
+    """The pids of the processes that logged a local delivery."""
+    return [int(m) for m in re.findall(r"\[(\d+)\]: \w+: to=<?root.*stat=Sent", log)]
+
+
+def test_delivery_processes_are_reused_and_a_killed_one_is_replaced(sandbox):
+    """Background delivery goes through the master's long-lived delivery
+    processes: one process delivers message after message, and when it is
+    killed the master makes another, losing nothing."""
+    env = MtaEnv(sandbox).start()
+    try:
+        def send(i):
+            with smtplib.SMTP("127.0.0.1", env.port) as c:
+                c.sendmail("a@mail.hamap.local", ["root@mail.hamap.local"],
+                           f"Subject: pool {i}\r\n\r\nbody {i}\r\n")
+            env.wait_messages("root", i)
+            assert wait_until(lambda: env.queue_files() == [] and len(sent_pids(env.log())) == i)
+
+        for i in range(1, 6):
+            send(i)
+        pids = sent_pids(env.log())
+        # one process for all five, but for a report that reaches the
+        # master before the process says it is free again
+        assert len(set(pids)) <= 2, pids
+        worker = pids[-1]
+        assert worker != env.proc.pid
+        with open(f"/proc/{worker}/stat") as f:
+            assert int(f.read().rsplit(")", 1)[1].split()[1]) == env.proc.pid
+        os.kill(worker, signal.SIGKILL)
+        assert wait_until(lambda: not os.path.exists(f"/proc/{worker}"))
+        send(6)
+        assert sent_pids(env.log())[-1] != worker
+        assert len(env.messages("root")) == 6
+    finally:
+        env.stop()
