@@ -25,7 +25,6 @@
 
 struct dworker {
 	int fd;			/* the master's end */
-	pid_t pid;
 	int busy;
 	long long idle_since;	/* ms, monotonic */
 };
@@ -118,7 +117,6 @@ spawn(struct dpool *p, const char *qid)
 		return -1;
 	}
 	p->w[p->n].fd = sv[0];
-	p->w[p->n].pid = pid;
 	p->w[p->n].busy = 1;
 	p->n++;
 	return 0;
@@ -197,9 +195,14 @@ drain(struct dpool *p)
 		struct dwait *d = &p->wait[p->whead];
 
 		if (hand(p, d->qid) != 0) {
+			char *qid;
+
 			if (now - d->since < DPOOL_MAX_WAIT_MS)
 				break;
-			dpool_one_shot(p->c, p->forker, d->qid);
+			/* a copy: the child lets go of the ring (dpool_close_child) */
+			qid = xstrdup(d->qid);
+			dpool_one_shot(p->c, p->forker, qid);
+			free(qid);
 		}
 		wait_pop(p);
 	}

@@ -128,3 +128,25 @@ def test_concurrent_deliveries_lose_nothing(mbox_env):
     for i in range(20):
         assert data.count(f"Subject: c{i}\n".encode()) == 1
     assert data.count(b"\n\nFrom ") == 19
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="delivering as the user needs root")
+def test_run_as_root_each_user_gets_files_of_their_own(sandbox):
+    """Run as root, mail.local delivers as each recipient in turn (taking
+    the user's ids and giving them back): every file is the user's."""
+    env = MailboxdEnv(sandbox, fmt="maildir", drop_privileges=True)
+    ids = {"alice": 4242, "bob": 4343}
+    with open(os.path.join(sandbox, "users"), "w") as f:
+        for u, i in ids.items():
+            f.write(f"{u}:{{PLAIN}}secret:{i}:{i}::{env.home(u)}::\n")
+            os.chown(env.home(u), i, i)
+            os.chmod(env.home(u), 0o700)
+    r = run(env, ["-f", "a@example.org", "alice", "bob", "alice"], b"Subject: ids\n\nx\n")
+    assert r.returncode == 0, r.stderr
+    for u, i in ids.items():
+        new = os.path.join(env.maildir(u), "new")
+        files = os.listdir(new)
+        assert len(files) == (2 if u == "alice" else 1)
+        for name in files + [".."]:
+            st = os.stat(os.path.join(new, name))
+            assert (st.st_uid, st.st_gid) == (i, i), (u, name)

@@ -203,3 +203,33 @@ def test_delivery_processes_are_reused_and_a_killed_one_is_replaced(sandbox):
         assert len(env.messages("root")) == 6
     finally:
         env.stop()
+
+
+POOL_MAX = 16      # DPOOL_MAX in sendmail/delivery_pool.h
+
+
+def test_a_message_is_not_held_up_behind_stuck_deliveries(sandbox):
+    """With every delivery process stuck (here on a program that waits),
+    a new message waits only a few seconds for one to be free, then gets
+    a process of its own; the stuck ones finish when they can."""
+    go = os.path.join(sandbox, "go")
+    env = MtaEnv(sandbox, aliases=f'postmaster: root\nslow: "|while [ ! -f {go} ]; do '
+                 f'sleep 0.1; done; cat >/dev/null"\n').start()
+    try:
+        with smtplib.SMTP("127.0.0.1", env.port) as c:
+            for i in range(POOL_MAX):
+                c.sendmail("a@mail.hamap.local", ["slow@mail.hamap.local"],
+                           f"Subject: slow {i}\r\n\r\nbody\r\n")
+            c.sendmail("a@mail.hamap.local", ["root@mail.hamap.local"],
+                       "Subject: not held up\r\n\r\nbody\r\n")
+        assert len(env.wait_messages("root", 1, timeout=60)) == 1
+        # the slow ones were still waiting all along
+        assert not os.path.exists(go) and len(env.queue_files()) == POOL_MAX
+        with open(go, "w"):
+            pass
+        assert wait_until(lambda: env.queue_files() == [], timeout=60)
+        assert env.log().count("stat=Sent") == POOL_MAX + 1
+    finally:
+        with open(go, "w"):
+            pass
+        env.stop()
