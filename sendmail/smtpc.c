@@ -22,13 +22,11 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "addr/addr_util.h"
-#include "io/base64.h"
 #include "io/net.h"
+#include "io/saslcli.h"
 #include "io/stream.h"
 #include "io/tls.h"
 #include "map/dns.h"
@@ -503,85 +501,75 @@ mech_listed(const char *list, const char *mech)
 	return 0;
 }
 
+/* common_mechs: the server's mechanisms that allow (when not NULL or
+ * empty) also names, blank separated, into out */
 static void
-hmac_md5_hex(const char *key, const dstr *chal, dstr *out)
+common_mechs(const char *offered, const char *allow, dstr *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0, i;
+	const char *p = offered;
 
-	HMAC(EVP_md5(), key, (int)strlen(key), (const unsigned char *)chal->s, chal->len,
-	    md, &mdlen);
-	for (i = 0; i < mdlen; i++)
-		dstr_printf(out, "%02x", md[i]);
+	while (p && *p) {
+		size_t n;
+
+		while (*p == ' ' || *p == ',')
+			p++;
+		n = strcspn(p, " ,");
+		if (n > 0) {
+			dstr word = DSTR_INIT;
+
+			dstr_append(&word, p, n);
+			if (!allow || !*allow || mech_listed(allow, word.s)) {
+				if (out->len)
+					dstr_putc(out, ' ');
+				dstr_puts(out, word.s);
+			}
+			dstr_free(&word);
+		}
+		p += n;
+	}
 }
 
 /* smtp_auth: 1 authenticated, 0 not (go on without), -1 connection
- * lost, -2 the server refused the credentials for good (5xx) */
+ * lost, -2 the server refused the credentials for good (5xx).  The
+ * mechanism is libsasl2's pick among those the server offers and the
+ * authinfo entry's M: (else AuthMechanisms) allows, as sendmail picks. */
 static int
 smtp_auth(struct conf *c, struct sconn *cn, struct reply *r, dstr *why)
 {
 	struct authinfo ai;
-	static const char *const ours[] = { "CRAM-MD5", "PLAIN", "LOGIN", NULL };
 	const char *want = options_get(c->opts, "AuthMechanisms");
 	const char *mech = NULL;
 	long ms = timeout_ms(c, "Timeout.auth", 10 * 60);
-	dstr line = DSTR_INIT, b = DSTR_INIT, plain = DSTR_INIT;
-	int i, rc = 0;
+	dstr line = DSTR_INIT, b = DSTR_INIT, mechs = DSTR_INIT, err = DSTR_INIT;
+	saslcli *sc = NULL;
+	int rc = 0, st = SASLCLI_NOMECH;
 
 	if (!authinfo_lookup(c, cn->name, cn->ip, &ai))
 		return 0;
-	for (i = 0; ours[i] && mech == NULL; i++) {
-		if (!mech_listed(cn->mechs, ours[i]))
-			continue;
-		if (ai.mechs && *ai.mechs && !mech_listed(ai.mechs, ours[i]))
-			continue;
-		if (want && *want && !mech_listed(want, ours[i]) && !(ai.mechs && *ai.mechs))
-			continue;
-		mech = ours[i];
+	common_mechs(cn->mechs, ai.mechs && *ai.mechs ? ai.mechs : want, &mechs);
+	if (mechs.len) {
+		sc = saslcli_new("smtp", cn->name, ai.authid, ai.user, ai.pass, ai.realm, &err);
+		if (sc == NULL)
+			msg_warn("AUTH=client, relay=%s, %s", cn->name, dstr_cstr(&err));
+		else
+			st = saslcli_start(sc, mechs.s, &mech, &b);
 	}
-	if (mech == NULL) {
+	if (sc == NULL || st == SASLCLI_NOMECH || st == SASLCLI_FAIL) {
 		msg_notice("AUTH=client, relay=%s, no common mechanism (offered: %s)",
 		    cn->name, cn->mechs ? cn->mechs : "");
-		authinfo_free(&ai);
-		return 0;
+		goto out;
 	}
-	if (strcmp(mech, "PLAIN") == 0) {
-		/* the authorization id goes only when it differs */
-		if (ai.user && strcmp(ai.user, ai.authid) != 0)
-			dstr_puts(&plain, ai.user);
-		dstr_putc(&plain, '\0');
-		dstr_puts(&plain, ai.authid);
-		dstr_putc(&plain, '\0');
-		dstr_puts(&plain, ai.pass);
-		base64_encode(&b, plain.s, plain.len);
-		dstr_printf(&line, "AUTH PLAIN %s", b.s);
-		command(cn, ms, r, line.s);
-	} else if (strcmp(mech, "LOGIN") == 0) {
-		command(cn, ms, r, "AUTH LOGIN");
-		if (r->code == 334) {
-			base64_encode(&b, ai.authid, strlen(ai.authid));
-			command(cn, ms, r, b.s);
+	dstr_printf(&line, "AUTH %s%s%s", mech, b.len ? " " : "", dstr_cstr(&b));
+	command(cn, ms, r, line.s);
+	while (r->code == 334) {
+		st = saslcli_step(sc, r->text, &b);
+		if (st != SASLCLI_OK && st != SASLCLI_CONTINUE) {
+			msg_notice("AUTH=client, relay=%s, mech=%s, bad server challenge: %s",
+			    cn->name, mech, saslcli_errdetail(sc));
+			command(cn, ms, r, "*");	/* RFC 4954: cancel */
+			break;
 		}
-		if (r->code == 334) {
-			dstr_clear(&b);
-			base64_encode(&b, ai.pass, strlen(ai.pass));
-			command(cn, ms, r, b.s);
-		}
-	} else {
-		command(cn, ms, r, "AUTH CRAM-MD5");
-		if (r->code == 334) {
-			dstr chal = DSTR_INIT, resp = DSTR_INIT;
-
-			if (base64_decode(&chal, r->text, strlen(r->text)) == 0) {
-				dstr_printf(&resp, "%s ", ai.authid);
-				hmac_md5_hex(ai.pass, &chal, &resp);
-				base64_encode(&b, resp.s, resp.len);
-				command(cn, ms, r, b.s);
-			} else
-				command(cn, ms, r, "*");
-			dstr_free(&chal);
-			dstr_free(&resp);
-		}
+		command(cn, ms, r, dstr_cstr(&b));
 	}
 	if (r->code == 235) {
 		cn->authed = 1;
@@ -595,12 +583,13 @@ smtp_auth(struct conf *c, struct sconn *cn, struct reply *r, dstr *why)
 		dstr_printf(why, "%s", r->last.s ? r->last.s : "AUTH failed");
 		rc = r->code / 100 == 5 ? -2 : 0;
 	}
-	if (plain.s)
-		memset(plain.s, 0, plain.len);
+out:
+	saslcli_free(sc);
 	authinfo_free(&ai);
 	dstr_free(&line);
 	dstr_free(&b);
-	dstr_free(&plain);
+	dstr_free(&mechs);
+	dstr_free(&err);
 	return rc;
 }
 

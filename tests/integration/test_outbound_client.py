@@ -399,3 +399,48 @@ def test_default_auth_info_file_when_no_map_entry(sandbox):
         assert len(p.messages()) == 1
     finally:
         p.stop()
+
+
+@pytest.mark.parametrize("mech", ["SCRAM-SHA-256", "DIGEST-MD5", None])
+def test_auth_through_cyrus_to_our_own_server(sandbox, mech):
+    """The client authenticates through libsasl2, so every mechanism the
+    plugins have works against a Cyrus server (our daemon with a sasldb2):
+    the one the entry's M: names, else the strongest both sides have."""
+    from mta_env import MAKEMAP
+    from secure_mta import SecureMta
+    import subprocess
+    from swpaths import free_port
+    port = free_port()
+    offered = "SCRAM-SHA-256 DIGEST-MD5 CRAM-MD5"
+    srv = SecureMta(os.path.join(sandbox, "srv"), users=(("relayuser", "s3cret pw"),),
+                    mechanisms=offered, mech_list=offered, trust=offered,
+                    mc_lines=[f"DAEMON_OPTIONS(`Port={port}, Addr={IP}, Name=SH')dnl",
+                              "FEATURE(`accept_unresolvable_domains')dnl"])
+    srv.start()
+    try:
+        import smtplib
+        with smtplib.SMTP(IP, port) as c:
+            c.ehlo("probe.example")
+            if mech != "DIGEST-MD5" and "SCRAM-SHA-256" not in c.esmtp_features.get("auth", ""):
+                pytest.skip("this Cyrus SASL has no SCRAM plugin")
+        cli_dir = os.path.join(sandbox, "cli")
+        os.makedirs(cli_dir)
+        m = f' "M:{mech}"' if mech else ""
+        authinfo = f'AuthInfo:{IP} "U:relayuser" "P:s3cret pw"{m}\n'
+        path = os.path.join(cli_dir, "authinfo")
+        cli = MtaEnv(cli_dir, hostname_domain="client.example.net", mc_lines=[
+            f"define(`RELAY_MAILER_ARGS', `TCP $h {port}')dnl",
+            f"define(`SMART_HOST', `[{IP}]')dnl",
+            f"FEATURE(`authinfo', `hash -o {path}')dnl"])
+        subprocess.run([MAKEMAP, "hash", path], input=authinfo, text=True, check=True)
+        msg = "From: bin@client.example.net\nSubject: via cyrus\n\nhello\n"
+        assert cli.sendmail("-odq", "-f", "bin@client.example.net", "root@mail.hamap.local",
+                            input=msg).returncode == 0
+        cli.sendmail("-q")
+        used = mech or "SCRAM-SHA-256"
+        assert f"AUTH=client, relay=[{IP}], mech={used}, bits=0" in cli.log(), cli.log()
+        assert srv.wait_log(f"authid=relayuser, mech={used}"), srv.log()
+        assert len(srv.mta.wait_messages("root", 1)) == 1, srv.log()
+        assert cli.queue_files() == []
+    finally:
+        srv.stop()
