@@ -397,6 +397,12 @@ tls_context(struct conf *c)
 	set.ca_file = options_get(c->opts, "CACertFile");
 	set.ca_path = options_get(c->opts, "CACertPath");
 	set.ciphers = options_get(c->opts, "CipherList");
+	set.crl_file = options_get(c->opts, "CRLFile");
+	set.crl_path = options_get(c->opts, "CRLPath");
+	if (set.crl_file && *set.crl_file == '\0')
+		set.crl_file = NULL;
+	if (set.crl_path && *set.crl_path == '\0')
+		set.crl_path = NULL;
 	if (set.cert_file && *set.cert_file == '\0')
 		set.cert_file = NULL;
 	if (set.key_file && *set.key_file == '\0')

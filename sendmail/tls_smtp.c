@@ -6,6 +6,7 @@
 #include "config.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include "base/log.h"
@@ -62,6 +63,16 @@ tls_smtp_init(struct conf *c)
 	}
 	if (ts.ca_path && access(ts.ca_path, X_OK) != 0)
 		ts.ca_path = NULL;
+	/* revocation the admin asked for and that cannot be checked: no
+	 * STARTTLS, as sendmail does for an unusable CRLFile */
+	ts.crl_file = option(c, "CRLFile");
+	ts.crl_path = option(c, "CRLPath");
+	if (ts.crl_path && access(ts.crl_path, X_OK) != 0) {
+		msg_error("STARTTLS=server, error: CRLPath %s: %s; STARTTLS not offered",
+		    ts.crl_path, strerror(errno));
+		init_state = -1;
+		return -1;
+	}
 	/* sendmail's DHParameters: a file, or a size/"none"/"i" (built in) */
 	if (dh && dh[0] == '/')
 		ts.dh_file = dh;

@@ -163,6 +163,36 @@ verify_any(int ok, X509_STORE_CTX *x)
 	return 1;
 }
 
+/* load_crls: the CRLs of set into c's store, and revocation checked for
+ * every certificate a peer shows (its CA then needs a CRL too) */
+static int
+load_crls(SSL_CTX *c, const struct tls_settings *set, dstr *err)
+{
+	X509_STORE *st = SSL_CTX_get_cert_store(c);
+	X509_LOOKUP *lu;
+
+	if (set->crl_file) {
+		lu = X509_STORE_add_lookup(st, X509_LOOKUP_file());
+		if (lu == NULL || X509_load_crl_file(lu, set->crl_file, X509_FILETYPE_PEM) <= 0) {
+			ssl_errors(err, "cannot load CRLs");
+			if (err)
+				dstr_printf(err, " (%s)", set->crl_file);
+			return -1;
+		}
+	}
+	if (set->crl_path) {
+		lu = X509_STORE_add_lookup(st, X509_LOOKUP_hash_dir());
+		if (lu == NULL || X509_LOOKUP_add_dir(lu, set->crl_path, X509_FILETYPE_PEM) != 1) {
+			ssl_errors(err, "cannot use the CRL directory");
+			if (err)
+				dstr_printf(err, " (%s)", set->crl_path);
+			return -1;
+		}
+	}
+	X509_STORE_set_flags(st, X509_V_FLAG_CRL_CHECK);
+	return 0;
+}
+
 static tls_ctx *
 ctx_new(const struct tls_settings *set, int server, dstr *err)
 {
@@ -239,6 +269,8 @@ ctx_new(const struct tls_settings *set, int server, dstr *err)
 		}
 	} else if (!server)
 		(void)SSL_CTX_set_default_verify_paths(c);
+	if ((set->crl_file || set->crl_path) && load_crls(c, set, err) != 0)
+		goto fail;
 	if (set->dh_file) {
 		BIO *b = BIO_new_file(set->dh_file, "r");
 		EVP_PKEY *dh = b ? PEM_read_bio_Parameters(b, NULL) : NULL;

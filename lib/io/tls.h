@@ -15,6 +15,9 @@ struct tls_settings {
 	const char *key_file;	/* PEM key (default: cert_file) */
 	const char *ca_file;	/* CAs to verify peers with */
 	const char *ca_path;	/* hashed CA directory */
+	const char *crl_file;	/* PEM CRLs: peers' certificates are then
+				 * checked for revocation (sendmail's CRLFile) */
+	const char *crl_path;	/* hashed directory of CRLs (<hash>.r0) */
 	const char *dh_file;	/* DH parameters (default: OpenSSL's auto) */
 	const char *ciphers;	/* TLS <= 1.2 cipher list (default: secure set) */
 	const char *ciphersuites; /* TLS 1.3 suites (default: OpenSSL's) */

@@ -326,3 +326,74 @@ def test_listener_modifiers_and_srv_features(sandbox):
         assert env.wait_log("daemon=PLAIN")
     finally:
         env.stop()
+
+
+def write_crl(certs, revoked_cert, path):
+    """A CRL from the lab CA (sendwell-certs' cakey.pem) that revokes
+    revoked_cert."""
+    import datetime
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    with open(os.path.join(certs, "cacert.pem"), "rb") as f:
+        ca = x509.load_pem_x509_certificate(f.read())
+    with open(os.path.join(certs, "cakey.pem"), "rb") as f:
+        key = serialization.load_pem_private_key(f.read(), None)
+    with open(revoked_cert, "rb") as f:
+        serial = x509.load_pem_x509_certificate(f.read()).serial_number
+    now = datetime.datetime.now(datetime.timezone.utc)
+    crl = (x509.CertificateRevocationListBuilder()
+           .issuer_name(ca.subject).last_update(now - datetime.timedelta(hours=1))
+           .next_update(now + datetime.timedelta(days=1))
+           .add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial)
+                                    .revocation_date(now - datetime.timedelta(hours=1)).build())
+           .sign(key, hashes.SHA256()))
+    with open(path, "wb") as f:
+        f.write(crl.public_bytes(serialization.Encoding.PEM))
+
+
+def test_crl_file_makes_a_revoked_client_certificate_fail(sandbox):
+    """CRLFile (confCRL): a revoked client certificate gets ${verify}
+    FAIL (so it relays nothing), one not revoked still OK."""
+    host = subprocess.run(["hostname"], capture_output=True, text=True).stdout.strip()
+    issuer = f"/O=Sendwell lab/CN=Sendwell lab CA {host}".replace(" ", "+20")
+    crl = os.path.join(sandbox, "crl.pem")
+    env = SecureMta(sandbox, maps={"access": f"CERTISSUER:{issuer}\tRELAY\n"},
+                    mc_lines=[f"define(`confCRL', `{crl}')dnl"])
+    r = subprocess.run(["sh", CERTS_TOOL, "-d", env.certs, "-t", "client", "client2"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    write_crl(env.certs, os.path.join(env.certs, "client2.crt"), crl)
+    env.start()
+    try:
+        for name, verify, reply in (
+                ("client1", "verify=OK", "250 2.1.5 <victim@elsewhere.example>... Recipient ok"),
+                ("client2", "verify=FAIL",
+                 "550 5.7.1 <victim@elsewhere.example>... Relaying denied")):
+            client = os.path.join(env.certs, name)
+            r = swaks("--server", f"127.0.0.1:{env.port}", "--tls",
+                      "--tls-cert", client + ".crt", "--tls-key", client + ".key",
+                      "--from", "alice@" + HOST, "--to", "victim@elsewhere.example",
+                      "--quit-after", "RCPT", "--local-interface", "127.0.0.2")
+            assert reply in r.stdout, r.stdout
+            assert env.wait_log(verify), env.log()
+        assert env.wait_log(f"cert-subject=/O=Sendwell+20lab/CN=client2, cert-issuer={issuer}, "
+                            "verifymsg=certificate revoked"), env.log()
+    finally:
+        env.stop()
+
+
+def test_an_unusable_crl_file_turns_starttls_off(sandbox):
+    """As sendmail documents: a CRLFile that cannot be used disables
+    STARTTLS (rather than pretending to check revocation)."""
+    crl = os.path.join(sandbox, "crl.pem")
+    with open(crl, "w") as f:
+        f.write("not a CRL\n")
+    env = SecureMta(sandbox, mc_lines=[f"define(`confCRL', `{crl}')dnl"]).start()
+    try:
+        with smtplib.SMTP("127.0.0.1", env.port) as c:
+            c.ehlo("client.example")
+            assert not c.has_extn("starttls")
+        assert env.wait_log("cannot load CRLs"), env.log()
+        assert f"({crl}); STARTTLS not offered" in env.log()
+    finally:
+        env.stop()
