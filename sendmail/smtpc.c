@@ -30,6 +30,7 @@
 #include "io/stream.h"
 #include "io/tls.h"
 #include "map/dns.h"
+#include "sendmail/auth.h"
 #include "sendmail/authinfo.h"
 #include "sendmail/hoststatus.h"
 #include "sendmail/maillog.h"
@@ -490,51 +491,6 @@ check_ruleset(struct conf *c, const char *name, const char *input, const char *i
 /* ------------------------------------------------------------------ */
 /* AUTH */
 
-static int
-mech_listed(const char *list, const char *mech)
-{
-	const char *p = list;
-	size_t n = strlen(mech);
-
-	while (p && *p) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (strncasecmp(p, mech, n) == 0 && (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
-			return 1;
-		while (*p && *p != ' ' && *p != ',')
-			p++;
-	}
-	return 0;
-}
-
-/* common_mechs: the server's mechanisms that allow (when not NULL or
- * empty) also names, blank separated, into out */
-static void
-common_mechs(const char *offered, const char *allow, dstr *out)
-{
-	const char *p = offered;
-
-	while (p && *p) {
-		size_t n;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		n = strcspn(p, " ,");
-		if (n > 0) {
-			dstr word = DSTR_INIT;
-
-			dstr_append(&word, p, n);
-			if (!allow || !*allow || mech_listed(allow, word.s)) {
-				if (out->len)
-					dstr_putc(out, ' ');
-				dstr_puts(out, word.s);
-			}
-			dstr_free(&word);
-		}
-		p += n;
-	}
-}
-
 /* smtp_auth: 1 authenticated, 0 not (go on without), -1 connection
  * lost, -2 the server refused the credentials for good (5xx).  The
  * mechanism is libsasl2's pick among those the server offers and the
@@ -544,7 +500,7 @@ smtp_auth(struct conf *c, struct sconn *cn, struct reply *r, dstr *why)
 {
 	struct authinfo ai;
 	const char *want = options_get(c->opts, "AuthMechanisms");
-	const char *mech = NULL;
+	const char *mech = NULL, *offered;
 	long ms = timeout_ms(c, "Timeout.auth", 10 * 60);
 	dstr line = DSTR_INIT, b = DSTR_INIT, mechs = DSTR_INIT, err = DSTR_INIT;
 	saslcli *sc = NULL;
@@ -552,7 +508,12 @@ smtp_auth(struct conf *c, struct sconn *cn, struct reply *r, dstr *why)
 
 	if (!authinfo_lookup(c, cn->name, cn->ip, &ai))
 		return 0;
-	common_mechs(cn->mechs, ai.mechs && *ai.mechs ? ai.mechs : want, &mechs);
+	/* the server's mechanisms, narrowed by M: (else AuthMechanisms);
+	 * the order does not matter, libsasl2 ranks them itself */
+	if (ai.mechs && *ai.mechs)
+		want = ai.mechs;
+	offered = cn->mechs ? cn->mechs : "";
+	auth_mech_intersect(want && *want ? want : offered, offered, &mechs);
 	if (mechs.len) {
 		sc = saslcli_new("smtp", cn->name, ai.authid, ai.user, ai.pass, ai.realm, &err);
 		if (sc == NULL)
