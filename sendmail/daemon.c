@@ -18,6 +18,7 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "io/net.h"
@@ -576,15 +577,6 @@ reap(struct master *m)
 			}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* throttled: ConnectionRateThrottle: once maxrate connections came
  * within the last second, the next waits until the oldest of them is a
  * second old; *wait_ms gets how long */
@@ -596,7 +588,7 @@ throttled(struct master *m, int *wait_ms)
 	if (m->maxrate <= 0)
 		return 0;
 	oldest = m->accepts[m->next_accept];
-	age = now_ms() - oldest;
+	age = clock_ms() - oldest;
 	if (oldest == 0 || age >= 1000) {
 		m->rate_logged = 0;
 		return 0;
@@ -615,7 +607,7 @@ count_accept(struct master *m)
 {
 	if (m->maxrate <= 0)
 		return;
-	m->accepts[m->next_accept] = now_ms();
+	m->accepts[m->next_accept] = clock_ms();
 	m->next_accept = (m->next_accept + 1) % m->maxrate;
 }
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "sendmail/deliver.h"
@@ -43,15 +43,6 @@ struct dpool {
 	struct dwait *wait;	/* ring of waiting messages, oldest first */
 	size_t whead, wlen, wcap;
 };
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct dpool *
 dpool_new(struct conf *c, pid_t (*forker)(void))
@@ -172,7 +163,7 @@ wait_push(struct dpool *p, const char *qid)
 		p->whead = 0;
 	}
 	p->wait[(p->whead + p->wlen) % p->wcap].qid = xstrdup(qid);
-	p->wait[(p->whead + p->wlen) % p->wcap].since = mono_ms();
+	p->wait[(p->whead + p->wlen) % p->wcap].since = clock_ms();
 	p->wlen++;
 }
 
@@ -189,7 +180,7 @@ wait_pop(struct dpool *p)
 static void
 drain(struct dpool *p)
 {
-	long long now = mono_ms();
+	long long now = clock_ms();
 
 	while (p->wlen) {
 		struct dwait *d = &p->wait[p->whead];
@@ -254,7 +245,7 @@ dpool_events(struct dpool *p, const struct pollfd *pfd, int n)
 			continue;
 		if (got == 1 && r == 'D') {
 			p->w[i].busy = 0;
-			p->w[i].idle_since = mono_ms();
+			p->w[i].idle_since = clock_ms();
 		} else
 			drop(p, i);	/* retired, or gone */
 	}
@@ -264,7 +255,7 @@ dpool_events(struct dpool *p, const struct pollfd *pfd, int n)
 int
 dpool_timeout_ms(const struct dpool *p)
 {
-	long long now = mono_ms(), best = -1;
+	long long now = clock_ms(), best = -1;
 	int i;
 
 	if (p->wlen) {
@@ -289,7 +280,7 @@ dpool_timeout_ms(const struct dpool *p)
 void
 dpool_expire(struct dpool *p)
 {
-	long long now = mono_ms();
+	long long now = clock_ms();
 	int i;
 
 	for (i = 0; i < p->n; i++)
