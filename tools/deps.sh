@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential autoconf automake libtool pkg-config bison flex m4
  libssl-dev libsasl2-dev sasl2-bin libsasl2-modules libdb-dev libcmocka-dev
- python3 python3-pytest swaks curl mutt fetchmail isync procmail iproute2
+ python3 python3-pytest python3-cryptography swaks curl mutt fetchmail isync procmail iproute2
  util-linux openssl ca-certificates testssl.sh dnsmasq-base
  strace"
 missing=""
