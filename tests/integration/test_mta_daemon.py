@@ -213,8 +213,10 @@ def test_a_message_is_not_held_up_behind_stuck_deliveries(sandbox):
     a new message waits only a few seconds for one to be free, then gets
     a process of its own; the stuck ones finish when they can."""
     go = os.path.join(sandbox, "go")
-    env = MtaEnv(sandbox, aliases=f'postmaster: root\nslow: "|while [ ! -f {go} ]; do '
-                 f'sleep 0.1; done; cat >/dev/null"\n').start()
+    # the program also gives up once the sandbox is gone, so that a failed
+    # run leaves no process behind
+    env = MtaEnv(sandbox, aliases=f'postmaster: root\nslow: "|while [ ! -f {go} ] && '
+                 f'[ -d {sandbox} ]; do sleep 0.1; done; cat >/dev/null"\n').start()
     try:
         with smtplib.SMTP("127.0.0.1", env.port) as c:
             for i in range(POOL_MAX):
